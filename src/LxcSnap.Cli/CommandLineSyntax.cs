@@ -1,0 +1,169 @@
+using System.CommandLine;
+
+namespace LxcSnap.Cli;
+
+/// <summary>
+/// lxc-snap's command line: the original tool's flags (<c>-l [NAME]</c>, <c>-r SNAP NEWNAME</c>,
+/// <c>-c FILE</c>, <c>-P DIR</c>) with long options beside them, parsed by System.CommandLine and
+/// turned into one <see cref="CliRequest"/> or a usage error.
+/// </summary>
+internal sealed class CommandLineSyntax
+{
+    public const string Summary = """
+        Snapshot LXC containers, list their versions and restore them.
+
+          lxc-snap [-c COMMENTFILE] NAME   snapshot container NAME into the store as NAME_N
+          lxc-snap -l                      list the containers that have snapshots
+          lxc-snap -l NAME                 list NAME's versions with their times and comments
+          lxc-snap -r NAME_N NEWNAME       restore version N to the container NEWNAME
+          lxc-snap -d NAME_N               destroy a snapshot
+
+        The store is --snapshot-path, else $LXCSNAP_STORE, else the lxcpath followed by "snaps"
+        (/var/lib/lxcsnaps for /var/lib/lxc). Each snapshot is a container there:
+        lxc-start -P /var/lib/lxcsnaps -n NAME_N starts it.
+        Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.
+        """;
+
+    public RootCommand Root { get; }
+
+    private readonly Argument<string[]> _names = new("NAME")
+    {
+        Description = "The container to snapshot (or, after -l/-r, the container or new name).",
+        Arity = new ArgumentArity(0, 2),
+    };
+
+    private readonly Option<string?> _list = new("--list", "-l")
+    {
+        Description = "List the containers that have snapshots, or with NAME, NAME's versions.",
+        Arity = ArgumentArity.ZeroOrOne,
+        HelpName = "NAME",
+    };
+
+    private readonly Option<string[]> _restore = new("--restore", "-r")
+    {
+        Description = "Restore snapshot NAME_N to the container NEWNAME.",
+        Arity = new ArgumentArity(1, 2),
+        AllowMultipleArgumentsPerToken = true,
+        HelpName = "NAME_N NEWNAME",
+    };
+
+    private readonly Option<string?> _destroy = new("--destroy", "-d")
+    {
+        Description = "Destroy snapshot NAME_N (refused while other containers depend on it).",
+        HelpName = "NAME_N",
+    };
+
+    private readonly Option<string?> _commentFile = new("--comment", "-c")
+    {
+        Description = "Keep the contents of this file as the snapshot's comment.",
+        HelpName = "COMMENTFILE",
+    };
+
+    private readonly Option<string?> _lxcPath = new("--lxcpath", "-P")
+    {
+        Description = "The containers' lxcpath (default: LXC's lxc.lxcpath, usually /var/lib/lxc).",
+        HelpName = "DIR",
+    };
+
+    private readonly Option<string?> _snapshotPath = new("--snapshot-path")
+    {
+        Description = "The snapshot store (default: $LXCSNAP_STORE, else LXCPATH + \"snaps\").",
+        HelpName = "DIR",
+    };
+
+    private readonly Option<bool> _allowRunning = new("--allow-running")
+    {
+        Description = "Snapshot a running container, frozen while it is copied.",
+    };
+
+    private readonly Option<bool> _force = new("--force", "-f")
+    {
+        Description = "With -r: replace an existing NEWNAME (the restored copy is complete before the old one goes).",
+    };
+
+    private readonly Option<bool> _json = new("--json")
+    {
+        Description = "Print the result as JSON (schema in docs/json.md).",
+    };
+
+    private readonly Option<bool> _version = new("--version")
+    {
+        Description = "Show lxc-snap's and liblxc's versions.",
+    };
+
+    public CommandLineSyntax()
+    {
+        Root = new RootCommand(Summary);
+        // Our --version also reports liblxc's version.
+        foreach (var builtIn in Root.Options.OfType<VersionOption>().ToList())
+            Root.Options.Remove(builtIn);
+        Root.Arguments.Add(_names);
+        foreach (var option in new Option[] { _list, _restore, _destroy, _commentFile, _lxcPath, _snapshotPath, _allowRunning, _force, _json, _version })
+            Root.Options.Add(option);
+    }
+
+    /// <summary>Turns a parse into a request, or a usage error message.</summary>
+    public (CliRequest? Request, string? UsageError) Interpret(ParseResult parse)
+    {
+        if (parse.Errors.Count > 0)
+            return (null, string.Join("\n", parse.Errors.Select(e => e.Message)));
+
+        var names = parse.GetValue(_names) ?? [];
+        var listing = parse.GetResult(_list) is not null;
+        var restoring = parse.GetResult(_restore) is not null;
+        var destroying = parse.GetResult(_destroy) is not null;
+        var common = new CliRequest(CliMode.Snapshot)
+        {
+            LxcPath = parse.GetValue(_lxcPath),
+            SnapshotPath = parse.GetValue(_snapshotPath),
+            CommentFile = parse.GetValue(_commentFile),
+            AllowRunning = parse.GetValue(_allowRunning),
+            Force = parse.GetValue(_force),
+            Json = parse.GetValue(_json),
+        };
+
+        if (parse.GetValue(_version))
+            return (common with { Mode = CliMode.Version }, null);
+        if (new[] { listing, restoring, destroying }.Count(m => m) > 1)
+            return Usage("choose one of -l, -r and -d.");
+        if (common.CommentFile is not null && (listing || restoring || destroying))
+            return Usage("-c/--comment applies only when taking a snapshot.");
+        if (common.AllowRunning && (listing || restoring || destroying))
+            return Usage("--allow-running applies only when taking a snapshot.");
+        if (common.Force && !restoring)
+            return Usage("--force applies only to -r (restore).");
+
+        if (listing)
+        {
+            var container = parse.GetValue(_list);
+            var operands = container is null ? names : [container, .. names];
+            return operands.Length switch
+            {
+                0 => (common with { Mode = CliMode.ListContainers }, null),
+                1 => (common with { Mode = CliMode.ListSnapshots, Target = operands[0] }, null),
+                _ => Usage($"-l takes at most one container name, got: {string.Join(" ", operands)}."),
+            };
+        }
+        if (restoring)
+        {
+            string[] operands = [.. parse.GetValue(_restore) ?? [], .. names];
+            return operands.Length == 2
+                ? (common with { Mode = CliMode.Restore, Target = operands[0], NewName = operands[1] }, null)
+                : Usage("-r needs a snapshot and a new name: lxc-snap -r NAME_N NEWNAME.");
+        }
+        if (destroying)
+        {
+            return names.Length == 0
+                ? (common with { Mode = CliMode.Destroy, Target = parse.GetValue(_destroy) }, null)
+                : Usage($"unexpected argument after -d: {string.Join(" ", names)}.");
+        }
+        return names.Length switch
+        {
+            1 => (common with { Target = names[0] }, null),
+            0 => Usage("name the container to snapshot: lxc-snap [-c COMMENTFILE] NAME."),
+            _ => Usage($"snapshot one container at a time, got: {string.Join(" ", names)}."),
+        };
+    }
+
+    private static (CliRequest?, string?) Usage(string message) => (null, message);
+}

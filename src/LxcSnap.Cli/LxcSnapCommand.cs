@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Reflection;
+using LxcSnap.Core;
+using LxcSnap.Core.Snapshots;
+using LxcSnap.Core.Store;
+
+namespace LxcSnap.Cli;
+
+/// <summary>Runs one lxc-snap command line: parse, act through LxcSnap.Core, print, return the exit code.</summary>
+internal static class LxcSnapCommand
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var syntax = new CommandLineSyntax();
+        var parse = syntax.Root.Parse(args);
+        if (parse.Action is System.CommandLine.Help.HelpAction)
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+
+        var (request, usageError) = syntax.Interpret(parse);
+        if (request is null)
+        {
+            stderr.WriteLine($"lxc-snap: {usageError}");
+            stderr.WriteLine("Try 'lxc-snap --help' for more information.");
+            return ExitCodes.Usage;
+        }
+
+        using var interruption = new InterruptionGuard();
+        try
+        {
+            return Execute(request, stdout, stderr, interruption.Token);
+        }
+        catch (LxcSnapException) when (interruption.Token.IsCancellationRequested)
+        {
+            // Ctrl+C reaches liblxc's rsync child too, which then fails the copy: that is our interruption.
+            stderr.WriteLine("lxc-snap: interrupted: nothing was changed.");
+            return ExitCodes.Interrupted;
+        }
+        catch (LxcSnapException e)
+        {
+            stderr.WriteLine($"lxc-snap: {e.Message}");
+            return e.Error == LxcSnapError.InvalidArgument ? ExitCodes.Usage : ExitCodes.Failure;
+        }
+        catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
+        {
+            stderr.WriteLine("lxc-snap: interrupted: nothing was changed.");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"lxc-snap: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static int Execute(CliRequest request, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    {
+        if (request.Mode == CliMode.Version)
+        {
+            stdout.WriteLine($"lxc-snap {ToolVersion()} (liblxc {LxcVersionOrReason()})");
+            return ExitCodes.Success;
+        }
+
+        // Everything the user named is checked before liblxc is touched or anything is made.
+        var comment = request.CommentFile is null ? null : CommentFile.Read(request.CommentFile);
+        var engine = CreateEngine(request, stderr);
+        var output = request.Json ? (IResultWriter)new JsonResultWriter(stdout) : new TextResultWriter(stdout);
+
+        switch (request.Mode)
+        {
+            case CliMode.Snapshot:
+                output.Snapshot(engine.Snapshot(request.Target!, comment, request.AllowRunning, cancellation));
+                break;
+            case CliMode.ListContainers:
+                output.Containers(engine.Store, engine.Store.Containers());
+                break;
+            case CliMode.ListSnapshots:
+                output.Snapshots(engine.Store, request.Target!, engine.Store.Snapshots(request.Target!));
+                break;
+            case CliMode.Restore:
+                output.Restore(engine.Restore(request.Target!, request.NewName!, request.Force, cancellation));
+                break;
+            case CliMode.Destroy:
+                engine.Destroy(request.Target!);
+                output.Destroyed(engine.Store, request.Target!);
+                break;
+        }
+        return ExitCodes.Success;
+    }
+
+    private static SnapshotEngine CreateEngine(CliRequest request, TextWriter stderr)
+    {
+        var lxcPath = Path.GetFullPath(request.LxcPath ?? DefaultLxcPath(request));
+        if (request.LxcPath is not null && request.Mode != CliMode.Restore && !Directory.Exists(lxcPath))
+        {
+            throw new LxcSnapException(LxcSnapError.InvalidArgument,
+                $"lxcpath '{request.LxcPath}' does not exist: give the directory that holds your containers.");
+        }
+        var store = SnapshotStore.Resolve(request.SnapshotPath, lxcPath);
+        return new SnapshotEngine(lxcPath, store, note => stderr.WriteLine($"lxc-snap: {note}"));
+    }
+
+    // Listing needs no liblxc: it reads the store. Everything else asks liblxc for its default.
+    private static string DefaultLxcPath(CliRequest request) =>
+        request.Mode is CliMode.ListContainers or CliMode.ListSnapshots && !IsLxcAvailable()
+            ? "/var/lib/lxc"
+            : SnapshotEngine.DefaultLxcPath;
+
+    private static bool IsLxcAvailable()
+    {
+        try
+        {
+            _ = SnapshotEngine.LxcVersion;
+            return true;
+        }
+        catch (LxcSnapException)
+        {
+            return false;
+        }
+    }
+
+    private static string LxcVersionOrReason()
+    {
+        try
+        {
+            return SnapshotEngine.LxcVersion;
+        }
+        catch (LxcSnapException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static string ToolVersion() =>
+        typeof(LxcSnapCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+}

@@ -1,0 +1,3 @@
+using LxcSnap.Cli;
+
+return LxcSnapCommand.Run(args, Console.Out, Console.Error);

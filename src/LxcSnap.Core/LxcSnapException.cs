@@ -1,0 +1,35 @@
+namespace LxcSnap.Core;
+
+/// <summary>What kind of failure an <see cref="LxcSnapException"/> is; stable for callers to switch on.</summary>
+public enum LxcSnapError
+{
+    /// <summary>A name, path or option the caller gave is not acceptable.</summary>
+    InvalidArgument,
+    /// <summary>liblxc is missing or too old.</summary>
+    LxcUnavailable,
+    /// <summary>liblxc was asked and failed; the message carries its log lines.</summary>
+    LxcFailed,
+    ContainerNotFound,
+    SnapshotNotFound,
+    ContainerRunning,
+    TargetExists,
+    SnapshotInUse,
+    CommentUnreadable,
+    /// <summary>The host's filesystem refused something (permissions, space, ...).</summary>
+    FilesystemFailed,
+}
+
+/// <summary>
+/// The one exception LxcSnap.Core throws for failures a user can act on. Its message names what
+/// was wrong and what to do.
+/// </summary>
+public sealed class LxcSnapException : Exception
+{
+    public LxcSnapException(LxcSnapError error, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Error = error;
+    }
+
+    public LxcSnapError Error { get; }
+}

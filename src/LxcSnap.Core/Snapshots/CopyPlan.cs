@@ -1,0 +1,31 @@
+using LxcSnap.Core.Containers;
+using LxcSnap.Core.Interop;
+
+namespace LxcSnap.Core.Snapshots;
+
+/// <summary>How liblxc's clone is asked to copy a container, chosen from its backing store.</summary>
+internal sealed record CopyPlan(CloneFlags Flags, string? BackingStoreType, string Description, bool MayFallBackToFullCopy = false)
+{
+    /// <summary>
+    /// overlay: a snapshot clone copies only the delta and shares the lower layer, O(delta).
+    /// btrfs, zfs, lvm: the store's native snapshot. dir and anything else: a full copy into a
+    /// directory, never an overlay snapshot, whose lower layer would be the live rootfs of the
+    /// source and would change with it.
+    /// </summary>
+    /// <param name="keepIdentity">Keep hostname and MAC address: for snapshots, and for restoring a container under its own name.</param>
+    public static CopyPlan For(BackingStore source, bool keepIdentity, bool allowRunning)
+    {
+        var flags = (keepIdentity ? CloneFlags.KeepName | CloneFlags.KeepMacAddress : CloneFlags.None)
+                    | (allowRunning ? CloneFlags.AllowRunning : CloneFlags.None);
+        return source.Kind switch
+        {
+            BackingStoreKind.Overlay => new(flags | CloneFlags.Snapshot, null, "overlay snapshot (delta copied, lower layer shared)"),
+            BackingStoreKind.Btrfs or BackingStoreKind.Zfs or BackingStoreKind.Lvm =>
+                new(flags | CloneFlags.Snapshot, null, $"native {source.Describe()} snapshot", MayFallBackToFullCopy: true),
+            _ => new(flags, "dir", "full copy"),
+        };
+    }
+
+    /// <summary>The plain directory copy to fall back on when a native snapshot is not possible there.</summary>
+    public CopyPlan AsFullCopy() => new(Flags & ~CloneFlags.Snapshot, "dir", "full copy");
+}

@@ -1,0 +1,48 @@
+using LxcSnap.Core.Containers;
+
+namespace LxcSnap.Core.Store;
+
+/// <summary>
+/// lxc-snap's lock on a container, held for a whole snapshot, restore or destroy of it, so that
+/// two processes never freeze, copy into or remove the same container at once. Several are
+/// always taken in one order (by path), so two processes cannot deadlock.
+/// </summary>
+internal sealed class ContainerLocks : IDisposable
+{
+    private readonly List<FileLock> _held;
+
+    private ContainerLocks(List<FileLock> held) => _held = held;
+
+    public static ContainerLocks Acquire(Action<string>? notice, params ContainerRef[] containers)
+    {
+        var held = new List<FileLock>();
+        try
+        {
+            foreach (var container in containers.DistinctBy(c => c.Directory).OrderBy(c => c.Directory, StringComparer.Ordinal))
+            {
+                var directory = LxcSnapDirectory.Locks(container.LxcPath);
+                Directory.CreateDirectory(directory);
+                var path = Path.Combine(directory, container.Name + ".lock");
+                var taken = FileLock.TryAcquire(path);
+                if (taken is null)
+                {
+                    notice?.Invoke($"waiting for another lxc-snap working on {container}...");
+                    taken = FileLock.Acquire(path);
+                }
+                held.Add(taken);
+            }
+            return new ContainerLocks(held);
+        }
+        catch
+        {
+            held.ForEach(l => l.Dispose());
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        for (var i = _held.Count - 1; i >= 0; i--)
+            _held[i].Dispose();
+    }
+}
