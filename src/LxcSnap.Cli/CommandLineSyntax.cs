@@ -109,6 +109,9 @@ internal sealed class CommandLineSyntax
             return (null, string.Join("\n", parse.Errors.Select(e => e.Message)));
 
         var names = parse.GetValue(_names) ?? [];
+        // An unknown option lands among the operands; no container name starts with '-'.
+        if (names.FirstOrDefault(n => n.StartsWith('-') && n.Length > 1) is { } unknown)
+            return Usage($"unknown option '{unknown}'.");
         var listing = parse.GetResult(_list) is not null;
         var restoring = parse.GetResult(_restore) is not null;
         var destroying = parse.GetResult(_destroy) is not null;

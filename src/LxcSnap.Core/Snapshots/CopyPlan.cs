@@ -19,7 +19,7 @@ internal sealed record CopyPlan(CloneFlags Flags, string? BackingStoreType, stri
                     | (allowRunning ? CloneFlags.AllowRunning : CloneFlags.None);
         return source.Kind switch
         {
-            BackingStoreKind.Overlay => new(flags | CloneFlags.Snapshot, null, "overlay snapshot (delta copied, lower layer shared)"),
+            BackingStoreKind.Overlay => new(flags | CloneFlags.Snapshot, null, "overlay snapshot: delta copied, lower layer shared"),
             BackingStoreKind.Btrfs or BackingStoreKind.Zfs or BackingStoreKind.Lvm =>
                 new(flags | CloneFlags.Snapshot, null, $"native {source.Describe()} snapshot", MayFallBackToFullCopy: true),
             _ => new(flags, "dir", "full copy"),

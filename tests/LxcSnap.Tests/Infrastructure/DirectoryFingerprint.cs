@@ -10,7 +10,8 @@ public sealed class DirectoryFingerprint
 
     private DirectoryFingerprint(SortedDictionary<string, string> entries) => _entries = entries;
 
-    public static DirectoryFingerprint Of(string root)
+    /// <param name="excluding">Subtrees to leave out, such as a running container's rootfs, which changes by itself.</param>
+    public static DirectoryFingerprint Of(string root, params string[] excluding)
     {
         var entries = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (Directory.Exists(root))
@@ -18,6 +19,8 @@ public sealed class DirectoryFingerprint
             var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
             foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", options))
             {
+                if (excluding.Any(excluded => entry.FullName == excluded || entry.FullName.StartsWith(excluded + "/", StringComparison.Ordinal)))
+                    continue;
                 var size = entry is FileInfo file && entry.LinkTarget is null && !entry.Attributes.HasFlag(FileAttributes.Device) ? file.Length : 0;
                 entries[Path.GetRelativePath(root, entry.FullName)] =
                     $"{entry.Attributes} size={size} mode={entry.UnixFileMode} mtime={entry.LastWriteTimeUtc.Ticks} link={entry.LinkTarget}";

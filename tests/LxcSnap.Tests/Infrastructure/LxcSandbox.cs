@@ -130,7 +130,9 @@ public sealed class LxcSandbox : IDisposable
         Shell.Check("lxc-ls", "-P", lxcPath, "-1").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Every file and directory under the sandbox with its type, size, mode and times.</summary>
-    public DirectoryFingerprint Fingerprint() => DirectoryFingerprint.Of(Root);
+    /// <param name="running">Running containers, whose root filesystems change by themselves and are left out.</param>
+    public DirectoryFingerprint Fingerprint(params ContainerRef[] running) =>
+        DirectoryFingerprint.Of(Root, running.Select(c => Layers(c).Writable).ToArray());
 
     public void Dispose()
     {

@@ -20,7 +20,7 @@ public static class PublishedCli
         var preset = Environment.GetEnvironmentVariable("LXCSNAP_CLI");
         if (!string.IsNullOrEmpty(preset))
             return preset;
-        var output = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "lxcsnap-tests-cli", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var output = System.IO.Path.Combine(AppContext.BaseDirectory, "published-cli");
         var project = System.IO.Path.Combine(RepositoryRoot(), "src", "LxcSnap.Cli");
         Shell.Check("dotnet", "publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet");
         var executable = System.IO.Path.Combine(output, "lxc-snap");
