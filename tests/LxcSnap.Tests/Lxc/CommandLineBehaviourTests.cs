@@ -1,0 +1,76 @@
+using System.Text.Json;
+using LxcSnap.Tests.Infrastructure;
+
+namespace LxcSnap.Tests.Lxc;
+
+/// <summary>Help, version, JSON output and a machine without liblxc, through the published executable.</summary>
+public sealed class CommandLineBehaviourTests : IDisposable
+{
+    private readonly LxcSandbox _sandbox = LxcSandbox.Create();
+
+    [Theory]
+    [InlineData("-h")]
+    [InlineData("--help")]
+    public void Help_shows_the_original_forms_and_exits_zero(string flag)
+    {
+        var help = PublishedCli.Run(flag);
+
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("lxc-snap [-c COMMENTFILE] NAME", help.Stdout);
+        Assert.Contains("lxc-snap -r NAME_N NEWNAME", help.Stdout);
+        Assert.Contains("--allow-running", help.Stdout);
+    }
+
+    [Fact]
+    public void Version_names_lxc_snap_and_liblxc()
+    {
+        var version = PublishedCli.Run("--version");
+
+        Assert.Equal(0, version.ExitCode);
+        var lxcVersion = Shell.Check("lxc-create", "--version").Trim();
+        Assert.Matches($@"^lxc-snap \d+\.\d+\.\d+ \(liblxc {System.Text.RegularExpressions.Regex.Escape(lxcVersion)}\)\n$", version.Stdout);
+    }
+
+    [Fact]
+    public void Json_output_describes_snapshots_for_scripts()
+    {
+        _sandbox.CreateBusybox("web");
+        var comment = Path.Combine(_sandbox.Root, "comment");
+        File.WriteAllText(comment, "first");
+        var created = JsonDocument.Parse(PublishedCli.Run(_sandbox.Cli("--json", "-c", comment, "web")).Stdout).RootElement;
+        PublishedCli.Run(_sandbox.Cli("web"));
+
+        var containers = JsonDocument.Parse(PublishedCli.Run(_sandbox.Cli("--json", "-l")).Stdout).RootElement;
+        var versions = JsonDocument.Parse(PublishedCli.Run(_sandbox.Cli("--json", "-l", "web")).Stdout).RootElement;
+
+        Assert.Equal("web_0", created.GetProperty("snapshot").GetProperty("name").GetString());
+        Assert.Equal("full copy", created.GetProperty("method").GetString());
+        Assert.Equal(_sandbox.StorePath, containers.GetProperty("store").GetString());
+        Assert.Equal(["web"], containers.GetProperty("containers").EnumerateArray().Select(e => e.GetString()));
+        var snapshots = versions.GetProperty("snapshots").EnumerateArray().ToList();
+        Assert.Equal([0, 1], snapshots.Select(s => s.GetProperty("version").GetInt32()));
+        Assert.Equal("first", snapshots[0].GetProperty("comment").GetString());
+        Assert.Equal(JsonValueKind.Null, snapshots[1].GetProperty("comment").ValueKind);
+        Assert.Equal("dir", snapshots[0].GetProperty("backingStore").GetString());
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$", snapshots[0].GetProperty("time").GetString());
+        Assert.Equal(Path.Combine(_sandbox.StorePath, "web_1"), snapshots[1].GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public void Without_liblxc_it_says_which_package_to_install()
+    {
+        _sandbox.CreateBusybox("web");
+        var library = Shell.Check("readlink", "-f", "/usr/lib/x86_64-linux-gnu/liblxc.so.1").Trim();
+        // In a private mount namespace, hide liblxc behind an empty file: dlopen then fails as on a
+        // machine without the lxc package, while the host keeps its library.
+        var script = $"mount --bind /dev/null '{library}' && exec '{PublishedCli.Path}' -P '{_sandbox.LxcPath}' web";
+
+        var result = Shell.Run("unshare", "--mount", "--propagation", "private", "sh", "-c", script);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("lxc-snap: liblxc.so.1 not found: install the lxc package (apt-get install lxc).\n", result.Stderr);
+        Assert.False(Directory.Exists(_sandbox.StorePath));
+    }
+
+    public void Dispose() => _sandbox.Dispose();
+}
