@@ -9,6 +9,11 @@ internal enum CliMode
     Restore,
     Destroy,
     Version,
+    /// <summary>run NAME -- COMMAND: a provisioning transaction around a command.</summary>
+    Run,
+    Begin,
+    End,
+    Prune,
 }
 
 internal sealed record CliRequest(CliMode Mode)
@@ -25,4 +30,25 @@ internal sealed record CliRequest(CliMode Mode)
     public bool AllowRunning { get; init; }
     public bool Force { get; init; }
     public bool Json { get; init; }
+
+    // Provisioning transactions (run, begin, end) and prune.
+    public string? Label { get; init; }
+    public bool KeepFailed { get; init; }
+    public bool Replace { get; init; }
+    /// <summary>end: true for --success, false for --failure.</summary>
+    public bool Succeeded { get; init; }
+    /// <summary>run: the command and its arguments.</summary>
+    public IReadOnlyList<string> Command { get; init; } = [];
+    public int? Keep { get; init; }
+    public string? OlderThan { get; init; }
+    public bool DryRun { get; init; }
+
+    // Records compare lists by reference; requests compare by content.
+    public bool Equals(CliRequest? other) =>
+        other is not null && EqualityContract == other.EqualityContract
+        && (Mode, Target, NewName, CommentFile, LxcPath, SnapshotPath, AllowRunning, Force, Json, Label, KeepFailed, Replace, Succeeded, Keep, OlderThan, DryRun)
+        == (other.Mode, other.Target, other.NewName, other.CommentFile, other.LxcPath, other.SnapshotPath, other.AllowRunning, other.Force, other.Json, other.Label, other.KeepFailed, other.Replace, other.Succeeded, other.Keep, other.OlderThan, other.DryRun)
+        && Command.SequenceEqual(other.Command);
+
+    public override int GetHashCode() => HashCode.Combine(Mode, Target, NewName, Label);
 }

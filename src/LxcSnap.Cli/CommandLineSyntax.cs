@@ -7,7 +7,7 @@ namespace LxcSnap.Cli;
 /// <c>-c FILE</c>, <c>-P DIR</c>) with long options beside them, parsed by System.CommandLine and
 /// turned into one <see cref="CliRequest"/> or a usage error.
 /// </summary>
-internal sealed class CommandLineSyntax
+internal sealed partial class CommandLineSyntax
 {
     public const string Summary = """
         Snapshot LXC containers, list their versions and restore them.
@@ -17,6 +17,12 @@ internal sealed class CommandLineSyntax
           lxc-snap -l NAME                 list NAME's versions with their times and comments
           lxc-snap -r NAME_N NEWNAME       restore version N to the container NEWNAME
           lxc-snap -d NAME_N               destroy a snapshot
+
+        Provisioning transactions: a snapshot before, a snapshot after success, a restore on failure.
+          lxc-snap run NAME [--label L] [--keep-failed] -- COMMAND [ARGS...]
+          lxc-snap begin NAME [--label L] [--replace]
+          lxc-snap end NAME [--label L] --success|--failure [--keep-failed]
+          lxc-snap prune NAME --keep N [--older-than DURATION] [--dry-run]
 
         The store is --snapshot-path, else $LXCSNAP_STORE, else the lxcpath followed by "snaps"
         (/var/lib/lxcsnaps for /var/lib/lxc). Each snapshot is a container there:
@@ -61,12 +67,14 @@ internal sealed class CommandLineSyntax
 
     private readonly Option<string?> _lxcPath = new("--lxcpath", "-P")
     {
+        Recursive = true,
         Description = "The containers' lxcpath (default: LXC's lxc.lxcpath, usually /var/lib/lxc).",
         HelpName = "DIR",
     };
 
     private readonly Option<string?> _snapshotPath = new("--snapshot-path")
     {
+        Recursive = true,
         Description = "The snapshot store (default: $LXCSNAP_STORE, else LXCPATH + \"snaps\").",
         HelpName = "DIR",
     };
@@ -83,6 +91,7 @@ internal sealed class CommandLineSyntax
 
     private readonly Option<bool> _json = new("--json")
     {
+        Recursive = true,
         Description = "Print the result as JSON (schema in docs/json.md).",
     };
 
@@ -100,6 +109,10 @@ internal sealed class CommandLineSyntax
         Root.Arguments.Add(_names);
         foreach (var option in new Option[] { _list, _restore, _destroy, _commentFile, _lxcPath, _snapshotPath, _allowRunning, _force, _json, _version })
             Root.Options.Add(option);
+        AddProvisioningCommands();
+        // With subcommands, System.CommandLine requires one unless the root can act by itself;
+        // LxcSnapCommand acts on the parse, so this action is never invoked.
+        Root.SetAction(_ => ExitCodes.Success);
     }
 
     /// <summary>Turns a parse into a request, or a usage error message.</summary>
@@ -107,6 +120,8 @@ internal sealed class CommandLineSyntax
     {
         if (parse.Errors.Count > 0)
             return (null, string.Join("\n", parse.Errors.Select(e => e.Message)));
+        if (parse.CommandResult.Command != Root)
+            return InterpretProvisioning(parse, Common(parse));
 
         var names = parse.GetValue(_names) ?? [];
         // An unknown option lands among the operands; no container name starts with '-'.
@@ -115,14 +130,11 @@ internal sealed class CommandLineSyntax
         var listing = parse.GetResult(_list) is not null;
         var restoring = parse.GetResult(_restore) is not null;
         var destroying = parse.GetResult(_destroy) is not null;
-        var common = new CliRequest(CliMode.Snapshot)
+        var common = Common(parse) with
         {
-            LxcPath = parse.GetValue(_lxcPath),
-            SnapshotPath = parse.GetValue(_snapshotPath),
             CommentFile = parse.GetValue(_commentFile),
             AllowRunning = parse.GetValue(_allowRunning),
             Force = parse.GetValue(_force),
-            Json = parse.GetValue(_json),
         };
 
         if (parse.GetValue(_version))
@@ -167,6 +179,14 @@ internal sealed class CommandLineSyntax
             _ => Usage($"snapshot one container at a time, got: {string.Join(" ", names)}."),
         };
     }
+
+    /// <summary>The options every command shares: where the containers and the store are, and the output format.</summary>
+    private CliRequest Common(ParseResult parse) => new(CliMode.Snapshot)
+    {
+        LxcPath = parse.GetValue(_lxcPath),
+        SnapshotPath = parse.GetValue(_snapshotPath),
+        Json = parse.GetValue(_json),
+    };
 
     private static (CliRequest?, string?) Usage(string message) => (null, message);
 }

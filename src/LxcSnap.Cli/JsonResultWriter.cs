@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LxcSnap.Core.Provisioning;
+using LxcSnap.Core.Retention;
 using LxcSnap.Core.Snapshots;
 using LxcSnap.Core.Store;
 
@@ -9,23 +11,41 @@ namespace LxcSnap.Cli;
 /// <summary>The <c>--json</c> output; docs/json.md documents each shape.</summary>
 internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 {
+    // Comments and labels are people's text: keep ' and non-ASCII readable instead of \u-escaped.
+    private static readonly JsonOutputContext Context = new(new JsonSerializerOptions(JsonOutputContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     public void Snapshot(SnapshotResult result) =>
-        Write(new SnapshotCreatedJson(Describe(result.Snapshot), result.Method), JsonOutputContext.Default.SnapshotCreatedJson);
+        Write(new SnapshotCreatedJson(Describe(result.Snapshot, null), result.Method), Context.SnapshotCreatedJson);
 
     public void Containers(SnapshotStore store, IReadOnlyList<string> containers) =>
-        Write(new ContainerListJson(store.Path, containers), JsonOutputContext.Default.ContainerListJson);
+        Write(new ContainerListJson(store.Path, containers), Context.ContainerListJson);
 
-    public void Snapshots(SnapshotStore store, string container, IReadOnlyList<SnapshotInfo> snapshots) =>
-        Write(new SnapshotListJson(store.Path, container, snapshots.Select(Describe).ToList()), JsonOutputContext.Default.SnapshotListJson);
+    public void Snapshots(SnapshotStore store, string container, IReadOnlyList<SnapshotInfo> snapshots, IReadOnlyDictionary<string, SnapshotRole> roles) =>
+        Write(new SnapshotListJson(store.Path, container, snapshots.Select(s => Describe(s, roles.GetValueOrDefault(s.Name.ToString()))).ToList()),
+            Context.SnapshotListJson);
 
     public void Restore(RestoreResult result) =>
         Write(new RestoredJson(result.Container.Name, result.Container.LxcPath, result.From.ToString(), result.Replaced, result.Method),
-            JsonOutputContext.Default.RestoredJson);
+            Context.RestoredJson);
 
     public void Destroyed(SnapshotStore store, string snapshot) =>
-        Write(new DestroyedJson(store.Path, snapshot), JsonOutputContext.Default.DestroyedJson);
+        Write(new DestroyedJson(store.Path, snapshot), Context.DestroyedJson);
 
-    private static SnapshotJson Describe(SnapshotInfo snapshot) => new(
+    public void Provisioning(ProvisioningRecord record) =>
+        Write(Describe(record), Context.TransactionJson);
+
+    public void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun) =>
+        Write(new PruneJson(container, dryRun, decisions.Select(d => new PruneDecisionJson(d.Snapshot.Name.ToString(), d.Remove, d.Reason)).ToList()),
+            Context.PruneJson);
+
+    private static TransactionJson Describe(ProvisioningRecord record) => new(
+        record.Id, record.Container, record.Label, JsonNamingPolicy.CamelCase.ConvertName(record.Outcome.ToString()),
+        record.Before, record.After, record.FailedState, record.StartedAt, record.EndedAt, record.Duration?.TotalSeconds, record.Error);
+
+    private static SnapshotJson Describe(SnapshotInfo snapshot, SnapshotRole? role) => new(
         snapshot.Name.ToString(),
         snapshot.Name.Container,
         snapshot.Name.Version,
@@ -33,13 +53,19 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
         snapshot.Timestamp,
         snapshot.Comment,
         snapshot.Backing.ToString().ToLowerInvariant(),
-        snapshot.Location.Directory);
+        snapshot.Location.Directory,
+        role is null ? null : new SnapshotProvisioningJson(JsonNamingPolicy.CamelCase.ConvertName(role.Step.ToString()), Describe(role.Transaction)));
 
     private void Write<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
         stdout.WriteLine(JsonSerializer.Serialize(value, type));
 }
 
-internal sealed record SnapshotJson(string Name, string Container, int Version, string? Time, string? Timestamp, string? Comment, string BackingStore, string Path);
+internal sealed record SnapshotJson(string Name, string Container, int Version, string? Time, string? Timestamp, string? Comment, string BackingStore, string Path, SnapshotProvisioningJson? Provisioning);
+internal sealed record SnapshotProvisioningJson(string Step, TransactionJson Transaction);
+internal sealed record TransactionJson(string Id, string Container, string Label, string Outcome, string Before, string? After, string? FailedState,
+    DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationSeconds, string? Error);
+internal sealed record PruneDecisionJson(string Snapshot, bool Destroy, string Reason);
+internal sealed record PruneJson(string Container, bool DryRun, IReadOnlyList<PruneDecisionJson> Snapshots);
 internal sealed record SnapshotCreatedJson(SnapshotJson Snapshot, string Method);
 internal sealed record ContainerListJson(string Store, IReadOnlyList<string> Containers);
 internal sealed record SnapshotListJson(string Store, string Container, IReadOnlyList<SnapshotJson> Snapshots);
@@ -52,4 +78,6 @@ internal sealed record DestroyedJson(string Store, string Snapshot);
 [JsonSerializable(typeof(SnapshotListJson))]
 [JsonSerializable(typeof(RestoredJson))]
 [JsonSerializable(typeof(DestroyedJson))]
+[JsonSerializable(typeof(TransactionJson))]
+[JsonSerializable(typeof(PruneJson))]
 internal sealed partial class JsonOutputContext : JsonSerializerContext;

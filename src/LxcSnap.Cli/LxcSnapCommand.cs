@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using LxcSnap.Core;
+using LxcSnap.Core.Provisioning;
 using LxcSnap.Core.Snapshots;
 using LxcSnap.Core.Store;
 
@@ -74,7 +75,8 @@ internal static class LxcSnapCommand
                 output.Containers(engine.Store, engine.Store.Containers());
                 break;
             case CliMode.ListSnapshots:
-                output.Snapshots(engine.Store, request.Target!, engine.Store.Snapshots(request.Target!));
+                var roles = new ProvisioningTransactions(engine).Roles(request.Target!);
+                output.Snapshots(engine.Store, request.Target!, engine.Store.Snapshots(request.Target!), roles);
                 break;
             case CliMode.Restore:
                 output.Restore(engine.Restore(request.Target!, request.NewName!, request.Force, cancellation));
@@ -83,6 +85,8 @@ internal static class LxcSnapCommand
                 engine.Destroy(request.Target!);
                 output.Destroyed(engine.Store, request.Target!);
                 break;
+            default:
+                return new ProvisioningCommands(engine, output, stderr).Execute(request, cancellation);
         }
         return ExitCodes.Success;
     }

@@ -1,3 +1,5 @@
 using LxcSnap.Cli;
 
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 return LxcSnapCommand.Run(args, Console.Out, Console.Error);

@@ -1,3 +1,6 @@
+using System.Globalization;
+using LxcSnap.Core.Provisioning;
+using LxcSnap.Core.Retention;
 using LxcSnap.Core.Snapshots;
 using LxcSnap.Core.Store;
 
@@ -8,15 +11,18 @@ internal interface IResultWriter
 {
     void Snapshot(SnapshotResult result);
     void Containers(SnapshotStore store, IReadOnlyList<string> containers);
-    void Snapshots(SnapshotStore store, string container, IReadOnlyList<SnapshotInfo> snapshots);
+    void Snapshots(SnapshotStore store, string container, IReadOnlyList<SnapshotInfo> snapshots, IReadOnlyDictionary<string, SnapshotRole> roles);
     void Restore(RestoreResult result);
     void Destroyed(SnapshotStore store, string snapshot);
+    void Provisioning(ProvisioningRecord record);
+    void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun);
 }
 
 /// <summary>
 /// The original tool's text: <c>-l</c> prints one name a line; <c>-l NAME</c> prints
 /// <c>NAME N&lt;TAB&gt;TIME</c> and, when there is a comment, <c>Commit comment:</c> followed
-/// by its lines indented by one space.
+/// by its lines indented by one space. A snapshot a provisioning transaction took gets one more
+/// line, <c>Provisioning 'LABEL': before, rolled back after 12.3 s</c>.
 /// </summary>
 internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
 {
@@ -29,7 +35,7 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
             stdout.WriteLine(container);
     }
 
-    public void Snapshots(SnapshotStore store, string container, IReadOnlyList<SnapshotInfo> snapshots)
+    public void Snapshots(SnapshotStore store, string container, IReadOnlyList<SnapshotInfo> snapshots, IReadOnlyDictionary<string, SnapshotRole> roles)
     {
         foreach (var snapshot in snapshots)
         {
@@ -37,11 +43,61 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
             if (snapshot.Timestamp is not null)
                 stdout.Write($"\t{snapshot.Timestamp}");
             stdout.WriteLine();
-            if (snapshot.Comment is null)
-                continue;
-            stdout.WriteLine("Commit comment:");
-            foreach (var line in snapshot.Comment.TrimEnd('\n').Split('\n'))
-                stdout.WriteLine($" {line}");
+            if (snapshot.Comment is not null)
+            {
+                stdout.WriteLine("Commit comment:");
+                foreach (var line in snapshot.Comment.TrimEnd('\n').Split('\n'))
+                    stdout.WriteLine($" {line}");
+            }
+            if (roles.TryGetValue(snapshot.Name.ToString(), out var role))
+                stdout.WriteLine($"Provisioning '{role.Transaction.Label}': {Describe(role)}");
+        }
+    }
+
+    private static string Describe(SnapshotRole role)
+    {
+        var step = role.Step switch
+        {
+            ProvisioningStep.Before => "before",
+            ProvisioningStep.After => "after",
+            _ => "failed state",
+        };
+        var record = role.Transaction;
+        return record.Outcome == ProvisioningOutcome.Open
+            ? $"{step}, open since {record.StartedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}"
+            : $"{step}, {Outcome(record.Outcome)} after {Seconds(record.Duration)}";
+    }
+
+    private static string Outcome(ProvisioningOutcome outcome) => outcome switch
+    {
+        ProvisioningOutcome.Succeeded => "succeeded",
+        ProvisioningOutcome.RolledBack => "rolled back",
+        ProvisioningOutcome.RollbackFailed => "failed, restore failed",
+        ProvisioningOutcome.Abandoned => "abandoned",
+        _ => "open",
+    };
+
+    private static string Seconds(TimeSpan? duration) =>
+        (duration ?? TimeSpan.Zero).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+
+    public void Provisioning(ProvisioningRecord record)
+    {
+        var summary = record.Outcome switch
+        {
+            ProvisioningOutcome.Open => $"Began provisioning '{record.Label}' of {record.Container}: before snapshot {record.Before}.",
+            ProvisioningOutcome.Succeeded => $"Provisioning '{record.Label}' of {record.Container} succeeded after {Seconds(record.Duration)}: before {record.Before}, after {record.After}.",
+            _ => $"Provisioning '{record.Label}' of {record.Container} failed after {Seconds(record.Duration)}: restored {record.Container} from {record.Before}" +
+                 (record.FailedState is null ? "." : $"; the failed state is kept as {record.FailedState}."),
+        };
+        stdout.WriteLine(summary);
+    }
+
+    public void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun)
+    {
+        foreach (var decision in decisions)
+        {
+            var action = decision.Remove ? (dryRun ? "would destroy" : "destroyed") : "kept";
+            stdout.WriteLine($"{action} {decision.Snapshot.Name}: {decision.Reason}");
         }
     }
 

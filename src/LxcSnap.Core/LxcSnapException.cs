@@ -17,6 +17,12 @@ public enum LxcSnapError
     CommentUnreadable,
     /// <summary>The host's filesystem refused something (permissions, space, ...).</summary>
     FilesystemFailed,
+    /// <summary>The container already has an open provisioning transaction.</summary>
+    TransactionConflict,
+    /// <summary>No open provisioning transaction matches.</summary>
+    TransactionNotFound,
+    /// <summary>Provisioning failed and so did the restore; the container was left as it was.</summary>
+    RollbackFailed,
 }
 
 /// <summary>

@@ -58,6 +58,17 @@ internal sealed unsafe class LxcContainer : IDisposable
         c => ((delegate* unmanaged<IntPtr, byte>)LxcContainerSlots.Read(c, LxcContainerSlots.Stop))(c) != 0,
         $"could not stop {Ref}");
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the container to reach <paramref name="state"/> ("STOPPED", "RUNNING").</summary>
+    public bool WaitFor(string state, TimeSpan timeout) => Call(c =>
+    {
+        var wait = (delegate* unmanaged<IntPtr, byte*, int, byte>)LxcContainerSlots.Read(c, LxcContainerSlots.Wait);
+        var stateBytes = Encoding.UTF8.GetBytes(state + '\0');
+        fixed (byte* statePointer = stateBytes)
+        {
+            return wait(c, statePointer, (int)timeout.TotalSeconds) != 0;
+        }
+    });
+
     /// <summary>Destroys the container and its storage; liblxc refuses while others depend on it.</summary>
     public void Destroy() => Require(
         c => ((delegate* unmanaged<IntPtr, byte>)LxcContainerSlots.Read(c, LxcContainerSlots.Destroy))(c) != 0,

@@ -1,0 +1,45 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using LxcSnap.Core;
+
+namespace LxcSnap.Cli;
+
+/// <summary>
+/// Runs the provisioning command of <c>lxc-snap run</c> with the terminal's stdin, stdout and
+/// stderr. When lxc-snap is asked to stop (Ctrl+C, SIGTERM) it passes SIGTERM on and waits for the
+/// command to end, so that the restore that follows never races with the command.
+/// </summary>
+internal static partial class ChildCommand
+{
+    private const int SigTerm = 15;
+
+    /// <returns>The command's exit code; 128 + the signal when a signal ended it.</returns>
+    public static int Run(IReadOnlyList<string> command, IDictionary<string, string> environment, CancellationToken stopRequested)
+    {
+        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false };
+        foreach (var argument in command.Skip(1))
+            start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (Win32Exception e)
+        {
+            throw new LxcSnapException(LxcSnapError.InvalidArgument, $"cannot run '{command[0]}': {e.Message}.");
+        }
+        using (process)
+        using (stopRequested.Register(() => kill(process.Id, SigTerm)))
+        {
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+    }
+
+    [LibraryImport("libc.so.6", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+
+namespace LxcSnap.Cli;
+
+/// <summary>The provisioning subcommands: run, begin, end and prune.</summary>
+internal sealed partial class CommandLineSyntax
+{
+    private readonly Command _run = new("run", "Run COMMAND on the host inside a provisioning transaction: snapshot before, snapshot after success, restore on failure. COMMAND's exit code becomes lxc-snap's.");
+    private readonly Command _begin = new("begin", "Take the before snapshot of a provisioning transaction that a later 'end' closes.");
+    private readonly Command _end = new("end", "End a provisioning transaction: --success takes the after snapshot, --failure restores the before snapshot.");
+    private readonly Command _prune = new("prune", "Destroy old snapshots of NAME, never the before snapshot of an open transaction nor one another container depends on.");
+
+    private readonly Argument<string> _transactionContainer = new("NAME") { Description = "The container." };
+    private readonly Argument<string[]> _command = new("COMMAND") { Description = "The command to run (after --) and its arguments.", Arity = ArgumentArity.OneOrMore };
+    private readonly Option<string?> _label = new("--label") { Description = "Names the transaction (default: provisioning).", HelpName = "LABEL" };
+    private readonly Option<bool> _keepFailed = new("--keep-failed") { Description = "On failure, snapshot the failed state before restoring, for a post-mortem." };
+    private readonly Option<bool> _replace = new("--replace") { Description = "Abandon an open transaction of NAME instead of refusing." };
+    private readonly Option<bool> _success = new("--success") { Description = "Provisioning succeeded." };
+    private readonly Option<bool> _failure = new("--failure") { Description = "Provisioning failed: restore NAME." };
+    private readonly Option<int?> _keep = new("--keep") { Description = "Keep the newest N snapshots.", HelpName = "N" };
+    private readonly Option<string?> _olderThan = new("--older-than") { Description = "Only destroy snapshots older than this (30m, 12h, 7d, 2w, 1d12h).", HelpName = "DURATION" };
+    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Show what would be destroyed; destroy nothing." };
+
+    private void AddProvisioningCommands()
+    {
+        _run.Arguments.Add(_transactionContainer);
+        _run.Arguments.Add(_command);
+        _run.Options.Add(_label);
+        _run.Options.Add(_keepFailed);
+
+        _begin.Arguments.Add(_transactionContainer);
+        _begin.Options.Add(_label);
+        _begin.Options.Add(_replace);
+
+        _end.Arguments.Add(_transactionContainer);
+        _end.Options.Add(_label);
+        _end.Options.Add(_success);
+        _end.Options.Add(_failure);
+        _end.Options.Add(_keepFailed);
+
+        _prune.Arguments.Add(_transactionContainer);
+        _prune.Options.Add(_keep);
+        _prune.Options.Add(_olderThan);
+        _prune.Options.Add(_dryRun);
+
+        foreach (var command in new[] { _run, _begin, _end, _prune })
+            Root.Subcommands.Add(command);
+    }
+
+    private (CliRequest? Request, string? UsageError) InterpretProvisioning(ParseResult parse, CliRequest common)
+    {
+        var command = parse.CommandResult.Command;
+        var request = common with
+        {
+            Target = parse.GetValue(_transactionContainer),
+            Label = parse.GetValue(_label),
+        };
+        if (command == _run)
+        {
+            return (request with
+            {
+                Mode = CliMode.Run,
+                KeepFailed = parse.GetValue(_keepFailed),
+                Command = parse.GetValue(_command) ?? [],
+            }, null);
+        }
+        if (command == _begin)
+            return (request with { Mode = CliMode.Begin, Replace = parse.GetValue(_replace) }, null);
+        if (command == _end)
+        {
+            var success = parse.GetValue(_success);
+            var failure = parse.GetValue(_failure);
+            if (success == failure)
+                return Usage("end needs exactly one of --success and --failure.");
+            if (success && parse.GetValue(_keepFailed))
+                return Usage("--keep-failed applies only with --failure.");
+            return (request with { Mode = CliMode.End, Succeeded = success, KeepFailed = parse.GetValue(_keepFailed) }, null);
+        }
+        var keep = parse.GetValue(_keep);
+        var olderThan = parse.GetValue(_olderThan);
+        if (keep is null && olderThan is null)
+            return Usage("prune needs --keep N, --older-than DURATION, or both.");
+        return (request with { Mode = CliMode.Prune, Keep = keep, OlderThan = olderThan, DryRun = parse.GetValue(_dryRun) }, null);
+    }
+}

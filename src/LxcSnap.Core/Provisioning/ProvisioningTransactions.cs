@@ -1,0 +1,284 @@
+using System.Globalization;
+using LxcSnap.Core.Containers;
+using LxcSnap.Core.Snapshots;
+
+namespace LxcSnap.Core.Provisioning;
+
+/// <summary>
+/// Guards provisioning of a container: a snapshot before, a snapshot after success, and the
+/// container put back to the before snapshot on failure. A transaction is kept in the store, so
+/// it can be begun and ended in one process (<see cref="Run"/>, <see cref="BeginScope"/>) or in
+/// different ones (<see cref="Begin"/>, then <see cref="Succeed"/> or <see cref="Fail"/>).
+/// </summary>
+public sealed class ProvisioningTransactions
+{
+    /// <summary>The label used when the caller gives none.</summary>
+    public const string DefaultLabel = "provisioning";
+
+    private const int MaxLabelLength = 200;
+
+    private readonly SnapshotEngine _engine;
+    private readonly ProvisioningJournal _journal;
+    private readonly Action<string>? _notice;
+
+    public ProvisioningTransactions(SnapshotEngine engine, Action<string>? notice = null)
+    {
+        _engine = engine;
+        _journal = new ProvisioningJournal(engine.Store);
+        _notice = notice;
+    }
+
+    /// <summary>
+    /// Takes the before snapshot and records the open transaction. Refused while the container
+    /// has an open transaction, unless <paramref name="replaceOpen"/> (the old one is then
+    /// recorded as abandoned; its before snapshot stays).
+    /// </summary>
+    public ProvisioningRecord Begin(string container, string? label = null, bool replaceOpen = false, CancellationToken cancellation = default)
+    {
+        ContainerName.Validate(container, "container");
+        label = ValidateLabel(label);
+        using var journalLock = _journal.Lock(container);
+        var open = _journal.Open(container);
+        if (open.Count > 0 && !replaceOpen)
+        {
+            var existing = open[0];
+            throw new LxcSnapException(LxcSnapError.TransactionConflict,
+                $"container '{container}' already has an open provisioning transaction '{existing.Label}' (begun {existing.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}, before snapshot {existing.Before}): " +
+                $"end it with lxc-snap end {container} --label {existing.Label} --success|--failure, or pass --replace to abandon it.");
+        }
+
+        var id = NewId();
+        var before = _engine.Snapshot(container, $"lxc-snap: before provisioning '{label}' (transaction {id})\n", allowRunning: true, cancellation);
+        foreach (var abandoned in open)
+        {
+            _journal.Save(abandoned with { Outcome = ProvisioningOutcome.Abandoned, EndedAt = DateTimeOffset.Now });
+            _notice?.Invoke($"abandoned the open transaction '{abandoned.Label}' of {container} (its before snapshot {abandoned.Before} stays).");
+        }
+        var record = new ProvisioningRecord
+        {
+            Id = id,
+            Container = container,
+            LxcPath = _engine.LxcPath,
+            Label = label,
+            Outcome = ProvisioningOutcome.Open,
+            Before = before.Snapshot.Name.ToString(),
+            StartedAt = DateTimeOffset.Now,
+        };
+        _journal.Save(record);
+        return record;
+    }
+
+    /// <summary>Provisioning succeeded: takes the after snapshot and closes the transaction.</summary>
+    public ProvisioningRecord Succeed(string container, string? label = null)
+    {
+        ContainerName.Validate(container, "container");
+        label = ValidateLabel(label);
+        using var journalLock = _journal.Lock(container);
+        var record = FindOpenOrThrow(container, label);
+        var after = _engine.Snapshot(container, $"lxc-snap: after provisioning '{label}' succeeded (transaction {record.Id})\n", allowRunning: true);
+        var closed = record with
+        {
+            Outcome = ProvisioningOutcome.Succeeded,
+            After = after.Snapshot.Name.ToString(),
+            EndedAt = DateTimeOffset.Now,
+        };
+        _journal.Save(closed);
+        return closed;
+    }
+
+    /// <summary>
+    /// Provisioning failed: puts the container back to its before snapshot. A running container
+    /// is stopped for the restore and started again afterwards. With <paramref name="keepFailed"/>
+    /// the failed state is snapshotted first, for a post-mortem. If the restore fails the container
+    /// is left as it was and the error names the before snapshot.
+    /// </summary>
+    public ProvisioningRecord Fail(string container, string? label = null, bool keepFailed = false)
+    {
+        ContainerName.Validate(container, "container");
+        label = ValidateLabel(label);
+        using var journalLock = _journal.Lock(container);
+        var record = FindOpenOrThrow(container, label);
+        var target = new ContainerRef(_engine.LxcPath, container);
+        var exists = target.ConfigExists;
+        var wasRunning = exists && ContainerLifecycle.IsRunning(target);
+
+        string? failedState = null;
+        if (keepFailed && exists)
+        {
+            failedState = _engine.Snapshot(container, $"lxc-snap: failed state of provisioning '{label}' (transaction {record.Id})\n", allowRunning: true)
+                .Snapshot.Name.ToString();
+        }
+
+        try
+        {
+            if (wasRunning)
+                ContainerLifecycle.Stop(target);
+            _engine.Restore(record.Before, container, force: true);
+        }
+        catch (LxcSnapException e)
+        {
+            _journal.Save(record with
+            {
+                Outcome = ProvisioningOutcome.RollbackFailed,
+                FailedState = failedState,
+                EndedAt = DateTimeOffset.Now,
+                Error = e.Message,
+            });
+            RestartIfItWasRunning(target, wasRunning);
+            throw new LxcSnapException(LxcSnapError.RollbackFailed,
+                $"provisioning '{label}' of '{container}' failed and the container could not be restored, so it was left as it was: {e.Message}\n" +
+                $"Its before snapshot is {record.Before}: lxc-snap -P {_engine.LxcPath} -r {record.Before} {container} --force restores it.", e);
+        }
+
+        if (wasRunning)
+            ContainerLifecycle.Start(target);
+        var closed = record with
+        {
+            Outcome = ProvisioningOutcome.RolledBack,
+            FailedState = failedState,
+            EndedAt = DateTimeOffset.Now,
+        };
+        _journal.Save(closed);
+        return closed;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="provision"/> inside a transaction: begin, then succeed when it returns
+    /// true, fail (and restore) when it returns false, throws, or <paramref name="cancellation"/>
+    /// fires. Exceptions from <paramref name="provision"/> are rethrown after the restore.
+    /// </summary>
+    public ProvisioningRecord Run(string container, Func<CancellationToken, bool> provision, string? label = null,
+        bool keepFailed = false, CancellationToken cancellation = default)
+    {
+        var begun = Begin(container, label, cancellation: cancellation);
+        bool succeeded;
+        try
+        {
+            succeeded = provision(cancellation) && !cancellation.IsCancellationRequested;
+        }
+        catch
+        {
+            Fail(container, begun.Label, keepFailed);
+            throw;
+        }
+        return succeeded ? Succeed(container, begun.Label) : Fail(container, begun.Label, keepFailed);
+    }
+
+    /// <summary>
+    /// Begins a transaction as a scope: call <see cref="ProvisioningScope.Complete"/> when
+    /// provisioning succeeded; disposing an uncompleted scope rolls back.
+    /// </summary>
+    public ProvisioningScope BeginScope(string container, string? label = null, bool keepFailed = false) =>
+        new(this, Begin(container, label), keepFailed);
+
+    /// <summary>All transactions of <paramref name="container"/>, oldest first.</summary>
+    public IReadOnlyList<ProvisioningRecord> History(string container) => _journal.All(ContainerName.Validate(container, "container"));
+
+    /// <summary>The open transaction of <paramref name="container"/> with <paramref name="label"/>, if any.</summary>
+    public ProvisioningRecord? FindOpen(string container, string? label = null)
+    {
+        label = ValidateLabel(label);
+        return _journal.Open(ContainerName.Validate(container, "container")).LastOrDefault(r => r.Label == label);
+    }
+
+    /// <summary>For each snapshot of <paramref name="container"/> that a transaction took, its part in it.</summary>
+    public IReadOnlyDictionary<string, SnapshotRole> Roles(string container)
+    {
+        var roles = new Dictionary<string, SnapshotRole>(StringComparer.Ordinal);
+        foreach (var record in History(container))
+        {
+            roles[record.Before] = new SnapshotRole(record, ProvisioningStep.Before);
+            if (record.After is not null)
+                roles[record.After] = new SnapshotRole(record, ProvisioningStep.After);
+            if (record.FailedState is not null)
+                roles[record.FailedState] = new SnapshotRole(record, ProvisioningStep.FailedState);
+        }
+        return roles;
+    }
+
+    /// <summary>The before snapshots of open transactions: pruning must never remove them.</summary>
+    public IReadOnlySet<string> SnapshotsOfOpenTransactions(string container) =>
+        _journal.Open(container).Select(r => r.Before).ToHashSet(StringComparer.Ordinal);
+
+    private ProvisioningRecord FindOpenOrThrow(string container, string label)
+    {
+        var record = _journal.Open(container).LastOrDefault(r => r.Label == label);
+        if (record is null)
+        {
+            var open = _journal.Open(container);
+            var hint = open.Count == 0
+                ? $"begin one with lxc-snap begin {container} --label {label}"
+                : $"its open transaction is labelled '{open[0].Label}'";
+            throw new LxcSnapException(LxcSnapError.TransactionNotFound,
+                $"container '{container}' has no open provisioning transaction '{label}': {hint}.");
+        }
+        if (record.LxcPath != _engine.LxcPath)
+        {
+            throw new LxcSnapException(LxcSnapError.InvalidArgument,
+                $"the transaction '{label}' of '{container}' was begun for lxcpath {record.LxcPath}, not {_engine.LxcPath}: pass -P {record.LxcPath}.");
+        }
+        return record;
+    }
+
+    private static void RestartIfItWasRunning(ContainerRef container, bool wasRunning)
+    {
+        if (!wasRunning)
+            return;
+        try
+        {
+            if (container.ConfigExists && !ContainerLifecycle.IsRunning(container))
+                ContainerLifecycle.Start(container);
+        }
+        catch (LxcSnapException)
+        {
+            // The rollback error already tells the user what to do; a failed restart adds nothing.
+        }
+    }
+
+    private static string ValidateLabel(string? label)
+    {
+        label = string.IsNullOrWhiteSpace(label) ? DefaultLabel : label.Trim();
+        if (label.Length > MaxLabelLength || label.Any(char.IsControl))
+        {
+            throw new LxcSnapException(LxcSnapError.InvalidArgument,
+                $"invalid label '{label}': a label is one line of at most {MaxLabelLength} characters.");
+        }
+        return label;
+    }
+
+    private static string NewId() =>
+        DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture) + "-" +
+        Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 3).ToLowerInvariant();
+}
+
+/// <summary>A provisioning transaction as a <c>using</c> scope.</summary>
+public sealed class ProvisioningScope : IDisposable
+{
+    private readonly ProvisioningTransactions _transactions;
+    private readonly bool _keepFailed;
+
+    internal ProvisioningScope(ProvisioningTransactions transactions, ProvisioningRecord begun, bool keepFailed)
+    {
+        _transactions = transactions;
+        Record = begun;
+        _keepFailed = keepFailed;
+    }
+
+    /// <summary>The transaction as it stands: open until completed or disposed.</summary>
+    public ProvisioningRecord Record { get; private set; }
+
+    /// <summary>Provisioning succeeded: takes the after snapshot.</summary>
+    public ProvisioningRecord Complete()
+    {
+        if (Record.Outcome == ProvisioningOutcome.Open)
+            Record = _transactions.Succeed(Record.Container, Record.Label);
+        return Record;
+    }
+
+    /// <summary>Rolls back unless <see cref="Complete"/> was called.</summary>
+    public void Dispose()
+    {
+        if (Record.Outcome == ProvisioningOutcome.Open)
+            Record = _transactions.Fail(Record.Container, Record.Label, _keepFailed);
+    }
+}

@@ -1,0 +1,79 @@
+using LxcSnap.Core.Containers;
+using LxcSnap.Core.Provisioning;
+using LxcSnap.Core.Snapshots;
+using LxcSnap.Core.Store;
+
+namespace LxcSnap.Core.Retention;
+
+/// <summary>What pruning does, or would do, with one snapshot.</summary>
+/// <param name="Remove">True when the snapshot is (or, in a dry run, would be) destroyed.</param>
+/// <param name="Reason">Why it is kept or removed, for people.</param>
+public sealed record PruneDecision(SnapshotInfo Snapshot, bool Remove, string Reason);
+
+/// <summary>Which snapshots to prune: the newest <see cref="Keep"/> stay, and only those older than <see cref="OlderThan"/> go.</summary>
+public sealed record PrunePolicy(int? Keep, TimeSpan? OlderThan)
+{
+    public void Validate()
+    {
+        if (Keep is null && OlderThan is null)
+            throw new LxcSnapException(LxcSnapError.InvalidArgument, "prune needs --keep N, --older-than DURATION, or both.");
+        if (Keep < 0)
+            throw new LxcSnapException(LxcSnapError.InvalidArgument, $"--keep must be 0 or more, not {Keep}.");
+        if (OlderThan < TimeSpan.Zero)
+            throw new LxcSnapException(LxcSnapError.InvalidArgument, "--older-than must not be negative.");
+    }
+}
+
+/// <summary>
+/// Removes old snapshots of a container. Never removes the before snapshot of an open
+/// provisioning transaction (it is what a failure restores), nor a snapshot that another
+/// container depends on.
+/// </summary>
+public sealed class SnapshotPruner(SnapshotEngine engine, ProvisioningTransactions transactions)
+{
+    public IReadOnlyList<PruneDecision> Prune(string container, PrunePolicy policy, bool dryRun, DateTime? now = null)
+    {
+        policy.Validate();
+        var decisions = Plan(container, policy, now ?? DateTime.Now);
+        if (dryRun)
+            return decisions;
+        return decisions.Select(decision => decision.Remove ? Apply(decision) : decision).ToList();
+    }
+
+    private List<PruneDecision> Plan(string container, PrunePolicy policy, DateTime now)
+    {
+        var snapshots = engine.Store.Snapshots(container).OrderByDescending(s => s.Name.Version).ToList();
+        var protectedByTransactions = transactions.SnapshotsOfOpenTransactions(container);
+        return snapshots.Select((snapshot, newestFirst) =>
+        {
+            if (newestFirst < policy.Keep)
+                return new PruneDecision(snapshot, false, $"one of the newest {policy.Keep}");
+            if (policy.OlderThan is { } age)
+            {
+                if (snapshot.Time is not { } taken)
+                    return new PruneDecision(snapshot, false, "its time is unknown (no ts file)");
+                if (now - taken < age)
+                    return new PruneDecision(snapshot, false, $"younger than {DurationText.Format(age)}");
+            }
+            if (protectedByTransactions.Contains(snapshot.Name.ToString()))
+                return new PruneDecision(snapshot, false, "the before snapshot of an open provisioning transaction");
+            var dependents = Dependencies.Dependents(snapshot.Location);
+            if (dependents.Count > 0)
+                return new PruneDecision(snapshot, false, $"{string.Join(", ", dependents)} depend on it");
+            return new PruneDecision(snapshot, true, policy.OlderThan is null ? $"older than the newest {policy.Keep}" : $"older than {DurationText.Format(policy.OlderThan.Value)}");
+        }).Reverse().ToList();
+    }
+
+    private PruneDecision Apply(PruneDecision decision)
+    {
+        try
+        {
+            engine.Destroy(decision.Snapshot.Name.ToString());
+            return decision;
+        }
+        catch (LxcSnapException e) when (e.Error is LxcSnapError.SnapshotInUse or LxcSnapError.ContainerRunning or LxcSnapError.SnapshotNotFound)
+        {
+            return decision with { Remove = false, Reason = e.Message };
+        }
+    }
+}
