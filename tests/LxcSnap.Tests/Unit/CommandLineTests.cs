@@ -65,6 +65,30 @@ public sealed class CommandLineTests
     public void Destroy_takes_one_snapshot() =>
         Assert.Equal(new CliRequest(CliMode.Destroy) { Target = "web_1" }, Parse("-d", "web_1"));
 
+    [Fact]
+    public void Run_takes_the_command_after_the_double_dash()
+    {
+        var request = Parse("run", "web", "--label", "deploy", "--keep-failed", "-P", "/srv/lxc", "--", "ansible-playbook", "-i", "hosts", "site.yml");
+
+        Assert.Equal(CliMode.Run, request.Mode);
+        Assert.Equal(("web", "deploy", true, "/srv/lxc"), (request.Target, request.Label, request.KeepFailed, request.LxcPath));
+        Assert.Equal(["ansible-playbook", "-i", "hosts", "site.yml"], request.Command);
+    }
+
+    [Fact]
+    public void Begin_and_end_take_a_label_and_an_outcome()
+    {
+        Assert.Equal(new CliRequest(CliMode.Begin) { Target = "web", Label = "ci", Replace = true }, Parse("begin", "web", "--label", "ci", "--replace"));
+        Assert.Equal(new CliRequest(CliMode.End) { Target = "web", Succeeded = true }, Parse("end", "web", "--success"));
+        Assert.Equal(new CliRequest(CliMode.End) { Target = "web", KeepFailed = true }, Parse("end", "web", "--failure", "--keep-failed"));
+    }
+
+    [Fact]
+    public void Prune_takes_a_count_an_age_and_a_dry_run() =>
+        Assert.Equal(
+            new CliRequest(CliMode.Prune) { Target = "web", Keep = 3, OlderThan = "7d", DryRun = true, Json = true },
+            Parse("prune", "web", "--keep", "3", "--older-than", "7d", "--dry-run", "--json"));
+
     [Theory]
     [InlineData("choose one of -l, -r and -d", "-l", "-r", "a_1", "b")]
     [InlineData("-c/--comment applies only when taking a snapshot", "-c", "f", "-l")]
@@ -73,6 +97,10 @@ public sealed class CommandLineTests
     [InlineData("-l takes at most one container name", "-l", "a", "b")]
     [InlineData("unknown option '--frobnicate'", "--frobnicate", "web")]
     [InlineData("unexpected argument after -d", "-d", "a_1", "b")]
+    [InlineData("end needs exactly one of --success and --failure", "end", "web")]
+    [InlineData("end needs exactly one of --success and --failure", "end", "web", "--success", "--failure")]
+    [InlineData("--keep-failed applies only with --failure", "end", "web", "--success", "--keep-failed")]
+    [InlineData("prune needs --keep N, --older-than DURATION, or both", "prune", "web")]
     public void Contradictory_or_incomplete_command_lines_are_usage_errors(string message, params string[] args) =>
         Assert.Contains(message, UsageError(args));
 }

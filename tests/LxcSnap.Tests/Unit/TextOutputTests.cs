@@ -1,5 +1,6 @@
 using LxcSnap.Cli;
 using LxcSnap.Core.Containers;
+using LxcSnap.Core.Provisioning;
 using LxcSnap.Core.Store;
 
 namespace LxcSnap.Tests.Unit;
@@ -19,7 +20,7 @@ public sealed class TextOutputTests
             Snapshot(0, "2026:11:28 10:00:00", null),
             Snapshot(2, "2026:11:28 11:30:05", "Initial definition of table doomahicky\nadded an index\n"),
             Snapshot(10, null, null),
-        ]);
+        ], new Dictionary<string, SnapshotRole>());
 
         Assert.Equal(
             "mysql 0\t2026:11:28 10:00:00\n" +
@@ -29,6 +30,25 @@ public sealed class TextOutputTests
             " added an index\n" +
             "mysql 10\n",
             output.ToString());
+    }
+
+    [Fact]
+    public void A_snapshot_a_transaction_took_says_its_part_and_the_outcome()
+    {
+        var output = new StringWriter();
+        var started = new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+        var record = new ProvisioningRecord
+        {
+            Id = "t1", Container = "mysql", LxcPath = "/var/lib/lxc", Label = "install-db",
+            Outcome = ProvisioningOutcome.RolledBack, Before = "mysql_0",
+            StartedAt = started, EndedAt = started.AddSeconds(12.34),
+        };
+
+        new TextResultWriter(output).Snapshots(new SnapshotStore("/var/lib/lxcsnaps"), "mysql",
+            [Snapshot(0, "2026:11:28 10:00:00", null)],
+            new Dictionary<string, SnapshotRole> { ["mysql_0"] = new(record, ProvisioningStep.Before) });
+
+        Assert.Equal("mysql 0\t2026:11:28 10:00:00\nProvisioning 'install-db': before, rolled back after 12.3 s\n", output.ToString());
     }
 
     [Fact]
