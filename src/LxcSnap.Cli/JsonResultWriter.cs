@@ -12,7 +12,7 @@ namespace LxcSnap.Cli;
 internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 {
     // Comments and labels are people's text: keep ' and non-ASCII readable instead of \u-escaped.
-    private static readonly JsonOutputContext Context = new(new JsonSerializerOptions(JsonOutputContext.Default.Options)
+    internal static readonly JsonOutputContext Context = new(new JsonSerializerOptions(JsonOutputContext.Default.Options)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
@@ -80,4 +80,5 @@ internal sealed record DestroyedJson(string Store, string Snapshot);
 [JsonSerializable(typeof(DestroyedJson))]
 [JsonSerializable(typeof(TransactionJson))]
 [JsonSerializable(typeof(PruneJson))]
+[JsonSerializable(typeof(ErrorJson))]
 internal sealed partial class JsonOutputContext : JsonSerializerContext;

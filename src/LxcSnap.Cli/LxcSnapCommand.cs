@@ -18,38 +18,27 @@ internal static class LxcSnapCommand
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
 
         var (request, usageError) = syntax.Interpret(parse);
+        var errors = new ErrorReporter(stdout, stderr, json: request?.Json ?? args.Contains("--json"));
         if (request is null)
-        {
-            stderr.WriteLine($"lxc-snap: {usageError}");
-            stderr.WriteLine("Try 'lxc-snap --help' for more information.");
-            return ExitCodes.Usage;
-        }
+            return errors.Report("usage", usageError + "\nTry 'lxc-snap --help' for more information.", ExitCodes.Usage);
 
         using var interruption = new InterruptionGuard();
         try
         {
             return Execute(request, stdout, stderr, interruption.Token);
         }
-        catch (LxcSnapException) when (interruption.Token.IsCancellationRequested)
+        catch (Exception e) when (interruption.Token.IsCancellationRequested && e is LxcSnapException or OperationCanceledException)
         {
-            // Ctrl+C reaches liblxc's rsync child too, which then fails the copy: that is our interruption.
-            stderr.WriteLine("lxc-snap: interrupted: nothing was changed.");
-            return ExitCodes.Interrupted;
+            // Ctrl+C also reaches liblxc's rsync child, which then fails the copy: that too is our interruption.
+            return errors.Report("interrupted", "interrupted: nothing was changed.", ExitCodes.Interrupted);
         }
         catch (LxcSnapException e)
         {
-            stderr.WriteLine($"lxc-snap: {e.Message}");
-            return e.Error == LxcSnapError.InvalidArgument ? ExitCodes.Usage : ExitCodes.Failure;
-        }
-        catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
-        {
-            stderr.WriteLine("lxc-snap: interrupted: nothing was changed.");
-            return ExitCodes.Interrupted;
+            return errors.Report(e.Error, e.Message, e.Error == LxcSnapError.InvalidArgument ? ExitCodes.Usage : ExitCodes.Failure);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"lxc-snap: {e.Message}");
-            return ExitCodes.Failure;
+            return errors.Report(LxcSnapError.FilesystemFailed, e.Message, ExitCodes.Failure);
         }
     }
 
