@@ -1,0 +1,41 @@
+namespace LxcSnap.Tasks;
+
+/// <summary>
+/// The stable codes of the LxcSnap tasks' errors and warnings (README: "MSBuild error codes").
+/// Users suppress or promote them by code, so a code never changes meaning.
+/// </summary>
+internal static class ErrorCodes
+{
+    public const string InvalidInput = "LXS001";
+    public const string ContainerNotFound = "LXS002";
+    public const string SnapshotNotFound = "LXS003";
+    public const string ContainerRunning = "LXS004";
+    public const string TargetExists = "LXS005";
+    public const string SnapshotInUse = "LXS006";
+    public const string LxcUnavailable = "LXS007";
+    public const string TransactionConflict = "LXS008";
+    public const string ProvisioningFailedRestored = "LXS009";
+    public const string RollbackFailed = "LXS010";
+    public const string LxcSnapFailed = "LXS011";
+    public const string CannotRunLxcSnap = "LXS012";
+    public const string Cancelled = "LXS013";
+
+    /// <summary>Warning: a build interrupted during provisioning left its transaction open; it was rolled back first.</summary>
+    public const string InterruptedTransactionRolledBack = "LXS101";
+
+    /// <summary>The code for an lxc-snap failure, from the <c>kind</c> of its --json error.</summary>
+    public static string ForKind(string? kind) => kind switch
+    {
+        "usage" or "invalidArgument" or "commentUnreadable" => InvalidInput,
+        "containerNotFound" => ContainerNotFound,
+        "snapshotNotFound" => SnapshotNotFound,
+        "containerRunning" => ContainerRunning,
+        "targetExists" => TargetExists,
+        "snapshotInUse" => SnapshotInUse,
+        "lxcUnavailable" => LxcUnavailable,
+        "transactionConflict" or "transactionNotFound" => TransactionConflict,
+        "rollbackFailed" => RollbackFailed,
+        "interrupted" => Cancelled,
+        _ => LxcSnapFailed,
+    };
+}
