@@ -20,6 +20,10 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
     [Required]
     public string Container { get; set; } = "";
 
+    /// <summary>The project whose targets provision the container: $(MSBuildProjectFullPath).</summary>
+    [Required]
+    public string Project { get; set; } = "";
+
     /// <summary>The targets that provision the container, run in this order.</summary>
     [Required]
     public string[] ProvisioningTargets { get; set; } = [];
@@ -64,7 +68,7 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
         try
         {
             provisioned = !Cancellation.IsCancellationRequested
-                          && BuildEngine.BuildProjectFile(BuildEngine.ProjectFileOfTaskNode, targets, CurrentGlobalProperties(), null)
+                          && BuildEngine.BuildProjectFile(Project, targets, CurrentGlobalProperties(), null)
                           && !Cancellation.IsCancellationRequested;
         }
         finally
