@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing lxc-snap needs on a fresh Debian or Ubuntu machine, as root:
 # LXC with its templates and busybox (the test and demo containers), rsync (LXC copies dir
-# containers with it), and the .NET 10 SDK when no .NET 10 SDK is on the PATH.
+# containers with it), tmux (a test types Ctrl+C into a real terminal), and the .NET 10 SDK when
+# no .NET 10 SDK is on the PATH.
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -9,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-packages=(lxc lxc-templates busybox-static rsync ca-certificates curl)
+packages=(lxc lxc-templates busybox-static rsync ca-certificates curl tmux)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

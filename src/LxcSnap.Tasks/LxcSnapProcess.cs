@@ -32,6 +32,9 @@ internal static partial class LxcSnapProcess
     /// <param name="cancellation">Asks lxc-snap to stop with SIGTERM: it then finishes or undoes what it does (a frozen container is thawed, a half-made copy removed).</param>
     public static LxcSnapOutcome Run(string cliPath, IEnumerable<string> arguments, Action<string> logLine, CancellationToken cancellation)
     {
+        if (!File.Exists(cliPath))
+            throw new LxcSnapProcessException($"lxc-snap not found at '{cliPath}'. Set LxcSnapCliPath to an lxc-snap executable or lxc-snap.dll.");
+
         // In a session of its own, a Ctrl+C in the terminal reaches MSBuild but not lxc-snap (nor
         // the rsync liblxc starts): MSBuild cancels the task, which asks lxc-snap to stop where
         // that is safe, and a restore is never cut off half-way.

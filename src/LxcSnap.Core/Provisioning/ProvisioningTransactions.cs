@@ -35,8 +35,8 @@ public sealed class ProvisioningTransactions
     /// </summary>
     public ProvisioningRecord Begin(string container, string? label = null, bool replaceOpen = false, CancellationToken cancellation = default)
     {
-        ContainerName.Validate(container, "container");
         label = ValidateLabel(label);
+        _engine.RequireContainer(container); // before the journal lock creates anything in the store
         using var journalLock = _journal.Lock(container);
         var open = _journal.Open(container);
         if (open.Count > 0 && !replaceOpen)

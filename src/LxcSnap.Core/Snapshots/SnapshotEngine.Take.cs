@@ -18,8 +18,7 @@ public sealed partial class SnapshotEngine
     {
         ContainerName.Validate(container, "container");
         var source = InLxcPath(container);
-        using var lxc = OpenExisting(source, LxcSnapError.ContainerNotFound,
-            $"lxc-ls -P {LxcPath} lists the containers there; -P/--lxcpath chooses another lxcpath");
+        using var lxc = OpenContainer(source);
 
         RefuseIfRunning(lxc, allowRunning);
 
@@ -40,6 +39,16 @@ public sealed partial class SnapshotEngine
         RegisterDependencies(staging.Final);
         return new SnapshotResult(Store.Find(name)!, plan.Description);
     }
+
+    /// <summary>Throws <see cref="LxcSnapError.ContainerNotFound"/> unless the container exists: a check to make before anything is created.</summary>
+    internal void RequireContainer(string container)
+    {
+        ContainerName.Validate(container, "container");
+        OpenContainer(InLxcPath(container)).Dispose();
+    }
+
+    private Interop.LxcContainer OpenContainer(ContainerRef container) =>
+        OpenExisting(container, LxcSnapError.ContainerNotFound, $"lxc-ls -P {LxcPath} lists the containers there; -P/--lxcpath chooses another lxcpath");
 
     private bool RefuseIfRunning(Interop.LxcContainer container, bool allowRunning)
     {

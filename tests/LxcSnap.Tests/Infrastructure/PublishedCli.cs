@@ -22,7 +22,8 @@ public static class PublishedCli
             return preset;
         var output = System.IO.Path.Combine(AppContext.BaseDirectory, "published-cli");
         var project = System.IO.Path.Combine(RepositoryRoot(), "src", "LxcSnap.Cli");
-        Shell.Check("dotnet", "publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet");
+        lock (RepositoryBuild.Lock)
+            Shell.Check("dotnet", "publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet");
         var executable = System.IO.Path.Combine(output, "lxc-snap");
         if (!File.Exists(executable))
             throw new FileNotFoundException("dotnet publish did not produce an executable named lxc-snap", executable);

@@ -1,0 +1,57 @@
+namespace LxcSnap.Tests.Infrastructure;
+
+/// <summary>
+/// The LxcSnap.Tasks package as `dotnet pack` makes it, packed once per test run into a local
+/// folder feed, and projects that consume it from there the way a user's project would.
+/// </summary>
+public static class PackedTasks
+{
+    public const string Version = "0.1.0";
+
+    private static readonly Lazy<string> PackedFeed = new(Pack);
+
+    /// <summary>The folder feed holding LxcSnap.Tasks.0.1.0.nupkg.</summary>
+    public static string Feed => PackedFeed.Value;
+
+    private static string Pack()
+    {
+        var feed = Path.Combine(AppContext.BaseDirectory, "packed-tasks");
+        if (Directory.Exists(feed))
+            Directory.Delete(feed, recursive: true);
+        var project = Path.Combine(PublishedCli.RepositoryRoot(), "src", "LxcSnap.Tasks");
+        lock (RepositoryBuild.Lock)
+            Shell.Check("dotnet", "pack", project, "-c", "Release", "-o", feed, "--nologo", "-v", "quiet");
+        return feed;
+    }
+
+    /// <summary>
+    /// Writes a project that uses the package from <see cref="Feed"/> into <paramref name="directory"/>,
+    /// with a nuget.config that knows only that feed.
+    /// </summary>
+    public static string WriteConsumerProject(string directory, string projectXml)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="lxcsnap" value="{Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        var project = Path.Combine(directory, "provision.csproj");
+        File.WriteAllText(project, projectXml);
+        return project;
+    }
+
+    /// <summary>
+    /// Runs `dotnet build` on a consumer project as a user would, with its own NuGet cache so that
+    /// the package is always the one just packed.
+    /// </summary>
+    public static ProcessResult Build(string project, string packagesFolder, params string[] properties)
+    {
+        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packagesFolder };
+        string[] arguments = ["build", project, "-nr:false", "--nologo", .. properties.Select(p => "-p:" + p)];
+        return Shell.Run("dotnet", arguments, environment, TimeSpan.FromMinutes(5));
+    }
+}

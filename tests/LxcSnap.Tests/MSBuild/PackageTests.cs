@@ -1,0 +1,80 @@
+using LxcSnap.Tests.Infrastructure;
+
+namespace LxcSnap.Tests.MSBuild;
+
+/// <summary>
+/// The packed LxcSnap.Tasks package consumed from a local folder feed by a generated project and
+/// built with `dotnet build` against real LXC, as in the README's example.
+/// </summary>
+public sealed class PackageTests : IDisposable
+{
+    private readonly LxcSandbox _sandbox = LxcSandbox.Create();
+
+    private string Consumer(string container) => PackedTasks.WriteConsumerProject(Path.Combine(_sandbox.Root, "project"), $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <LxcSnapContainer>{container}</LxcSnapContainer>
+            <LxcSnapLxcPath>{_sandbox.LxcPath}</LxcSnapLxcPath>
+            <LxcSnapProvisioningTargets>Provision</LxcSnapProvisioningTargets>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="LxcSnap.Tasks" Version="{PackedTasks.Version}" PrivateAssets="all" />
+          </ItemGroup>
+          <Target Name="PrepareProvisioning">
+            <Error Condition="'$(FailDependency)' == 'true'" Text="a target provisioning depends on failed" />
+          </Target>
+          <Target Name="Provision" DependsOnTargets="PrepareProvisioning">
+            <WriteLinesToFile File="$(LxcSnapLxcPath)/$(LxcSnapContainer)/rootfs/etc/provisioned" Lines="by msbuild" Overwrite="true" />
+            <Error Condition="'$(FailProvisioning)' == 'true'" Text="provisioning failed" />
+          </Target>
+        </Project>
+        """);
+
+    private string Packages => Path.Combine(_sandbox.Root, "packages");
+
+    [Fact]
+    public void A_successful_build_takes_a_before_and_an_after_snapshot_with_provisionings_change()
+    {
+        var web = _sandbox.CreateBusybox("web");
+
+        var build = PackedTasks.Build(Consumer("web"), Packages);
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Contains("LxcSnap: provisioning 'provision' of web succeeded: after snapshot web_1", build.Stdout);
+        Assert.Equal(["web_0", "web_1"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
+        Assert.Null(LxcSandbox.ReadFile(_sandbox.Snapshot("web_0"), "/etc/provisioned"));
+        Assert.Equal("by msbuild\n", LxcSandbox.ReadFile(_sandbox.Snapshot("web_1"), "/etc/provisioned"));
+    }
+
+    [Theory]
+    [InlineData("FailProvisioning=true", "provisioning failed")]
+    [InlineData("FailDependency=true", "a target provisioning depends on failed")]
+    public void A_failing_build_reports_LXS009_and_restores_the_container(string property, string targetError)
+    {
+        var web = _sandbox.CreateBusybox("web");
+        LxcSandbox.WriteFile(web, "/etc/provisioned", "the state before this build\n");
+
+        var build = PackedTasks.Build(Consumer("web"), Packages, property);
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains($"error : {targetError}", build.Stdout);
+        Assert.Contains("error LXS009: provisioning (Provision) failed: container 'web' was restored to its snapshot web_0.", build.Stdout);
+        Assert.Equal("the state before this build\n", LxcSandbox.ReadFile(web, "/etc/provisioned"));
+    }
+
+    [Fact]
+    public void An_unknown_container_fails_with_LXS002_and_makes_nothing()
+    {
+        _sandbox.CreateBusybox("web");
+
+        var build = PackedTasks.Build(Consumer("nothere"), Packages);
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error LXS002: no container 'nothere'", build.Stdout);
+        Assert.DoesNotContain(_sandbox.Container("web").Directory, build.Stdout);
+        Assert.False(Directory.Exists(_sandbox.StorePath));
+    }
+
+    public void Dispose() => _sandbox.Dispose();
+}

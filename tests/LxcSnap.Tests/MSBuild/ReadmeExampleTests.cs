@@ -1,0 +1,34 @@
+using System.Text.RegularExpressions;
+using LxcSnap.Tests.Infrastructure;
+
+namespace LxcSnap.Tests.MSBuild;
+
+/// <summary>The README's MSBuild project file, copied as it stands, built against the packed package.</summary>
+public sealed partial class ReadmeExampleTests : IDisposable
+{
+    private readonly LxcSandbox _sandbox = LxcSandbox.Create();
+
+    [Fact]
+    public void The_README_project_file_works_when_copied()
+    {
+        var readme = File.ReadAllText(Path.Combine(PublishedCli.RepositoryRoot(), "README.md"));
+        var example = ProjectInMSBuildSection().Match(readme);
+        Assert.True(example.Success, "README.md has no project file in its MSBuild section");
+        var project = PackedTasks.WriteConsumerProject(Path.Combine(_sandbox.Root, "project"), example.Groups["project"].Value);
+        var web = _sandbox.CreateBusybox("web");
+
+        // Only the lxcpath differs from the README: tests never touch /var/lib/lxc.
+        var build = PackedTasks.Build(project, Path.Combine(_sandbox.Root, "packages"), $"LxcSnapLxcPath={_sandbox.LxcPath}");
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Equal(["web_0", "web_1"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
+        Assert.Null(LxcSandbox.ReadFile(_sandbox.Snapshot("web_0"), "/srv/www/index.html"));
+        Assert.Equal("<h1>provisioned by dotnet build</h1>\n", LxcSandbox.ReadFile(_sandbox.Snapshot("web_1"), "/srv/www/index.html"));
+        Assert.Equal("H:/srv/www\n", LxcSandbox.ReadFile(web, "/etc/httpd.conf"));
+    }
+
+    [GeneratedRegex(@"### MSBuild.*?```xml\n(?<project>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ProjectInMSBuildSection();
+
+    public void Dispose() => _sandbox.Dispose();
+}
