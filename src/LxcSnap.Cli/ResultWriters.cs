@@ -65,7 +65,7 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
         var record = role.Transaction;
         return record.Outcome == ProvisioningOutcome.Open
             ? $"{step}, open since {record.StartedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}"
-            : $"{step}, {Outcome(record.Outcome)} after {Seconds(record.Duration)}";
+            : $"{step}, {Outcome(record.Outcome)} after {record.DurationText}";
     }
 
     private static string Outcome(ProvisioningOutcome outcome) => outcome switch
@@ -77,16 +77,13 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
         _ => "open",
     };
 
-    private static string Seconds(TimeSpan? duration) =>
-        (duration ?? TimeSpan.Zero).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
-
     public void Provisioning(ProvisioningRecord record)
     {
         var summary = record.Outcome switch
         {
             ProvisioningOutcome.Open => $"Began provisioning '{record.Label}' of {record.Container}: before snapshot {record.Before}.",
-            ProvisioningOutcome.Succeeded => $"Provisioning '{record.Label}' of {record.Container} succeeded after {Seconds(record.Duration)}: before {record.Before}, after {record.After}.",
-            _ => $"Provisioning '{record.Label}' of {record.Container} failed after {Seconds(record.Duration)}: restored {record.Container} from {record.Before}" +
+            ProvisioningOutcome.Succeeded => $"Provisioning '{record.Label}' of {record.Container} succeeded after {record.DurationText}: before {record.Before}, after {record.After}.",
+            _ => $"Provisioning '{record.Label}' of {record.Container} failed after {record.DurationText}: restored {record.Container} from {record.Before}" +
                  (record.FailedState is null ? "." : $"; the failed state is kept as {record.FailedState}."),
         };
         stdout.WriteLine(summary);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LxcSnap.Core.Snapshots;
 using LxcSnap.Core.Store;
 
@@ -61,13 +60,10 @@ public sealed class ProvisioningGuard
     public static string Summary(ProvisioningRecord record) => record.Outcome switch
     {
         ProvisioningOutcome.Open => $"before snapshot {record.Before}",
-        ProvisioningOutcome.Succeeded => $"snapshots {record.Before} -> {record.After} ({Seconds(record.Duration)})",
+        ProvisioningOutcome.Succeeded => $"snapshots {record.Before} -> {record.After} ({record.DurationText})",
         ProvisioningOutcome.RolledBack => $"restored to {record.Before}" +
             (record.FailedState is null ? "" : $", failed state kept as {record.FailedState}"),
         ProvisioningOutcome.RollbackFailed => $"restore failed, left as it was; before snapshot {record.Before}",
         _ => $"abandoned; before snapshot {record.Before}",
     };
-
-    private static string Seconds(TimeSpan? duration) =>
-        (duration ?? TimeSpan.Zero).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 }

@@ -46,6 +46,11 @@ public sealed record ProvisioningRecord
 
     [JsonIgnore]
     public TimeSpan? Duration => EndedAt - StartedAt;
+
+    /// <summary>The duration for people, "12.3 s" (0.0 s while open).</summary>
+    [JsonIgnore]
+    public string DurationText =>
+        (Duration ?? TimeSpan.Zero).TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s";
 }
 
 /// <summary>Which of a transaction's snapshots a snapshot is.</summary>
