@@ -27,9 +27,12 @@ internal static class LxcSnapCommand
         {
             return Execute(request, stdout, stderr, interruption.Token);
         }
-        catch (Exception e) when (interruption.Token.IsCancellationRequested && e is LxcSnapException or OperationCanceledException)
+        catch (Exception e) when (interruption.Token.IsCancellationRequested
+                                  && e is OperationCanceledException or LxcSnapException { Error: LxcSnapError.LxcFailed })
         {
-            // Ctrl+C also reaches liblxc's rsync child, which then fails the copy: that too is our interruption.
+            // Ctrl+C also reaches liblxc's rsync child, which then fails the copy: that too is our
+            // interruption, and the staging area guarantees it changed nothing. (A failed restore
+            // during a rollback is not: it arrives as RollbackFailed and is reported as such.)
             return errors.Report("interrupted", "interrupted: nothing was changed.", ExitCodes.Interrupted);
         }
         catch (LxcSnapException e)
