@@ -35,6 +35,8 @@ internal sealed record CliRequest(CliMode Mode)
     public string? Label { get; init; }
     public bool KeepFailed { get; init; }
     public bool Replace { get; init; }
+    /// <summary>begin: roll back an open transaction with the same label first.</summary>
+    public bool Recover { get; init; }
     /// <summary>end: true for --success, false for --failure.</summary>
     public bool Succeeded { get; init; }
     /// <summary>run: the command and its arguments.</summary>
@@ -46,8 +48,8 @@ internal sealed record CliRequest(CliMode Mode)
     // Records compare lists by reference; requests compare by content.
     public bool Equals(CliRequest? other) =>
         other is not null && EqualityContract == other.EqualityContract
-        && (Mode, Target, NewName, CommentFile, LxcPath, SnapshotPath, AllowRunning, Force, Json, Label, KeepFailed, Replace, Succeeded, Keep, OlderThan, DryRun)
-        == (other.Mode, other.Target, other.NewName, other.CommentFile, other.LxcPath, other.SnapshotPath, other.AllowRunning, other.Force, other.Json, other.Label, other.KeepFailed, other.Replace, other.Succeeded, other.Keep, other.OlderThan, other.DryRun)
+        && (Mode, Target, NewName, CommentFile, LxcPath, SnapshotPath, AllowRunning, Force, Json, Label, KeepFailed, Replace, Recover, Succeeded, Keep, OlderThan, DryRun)
+        == (other.Mode, other.Target, other.NewName, other.CommentFile, other.LxcPath, other.SnapshotPath, other.AllowRunning, other.Force, other.Json, other.Label, other.KeepFailed, other.Replace, other.Recover, other.Succeeded, other.Keep, other.OlderThan, other.DryRun)
         && Command.SequenceEqual(other.Command);
 
     public override int GetHashCode() => HashCode.Combine(Mode, Target, NewName, Label);

@@ -15,6 +15,7 @@ internal sealed partial class CommandLineSyntax
     private readonly Option<string?> _label = new("--label") { Description = "Names the transaction (default: provisioning).", HelpName = "LABEL" };
     private readonly Option<bool> _keepFailed = new("--keep-failed") { Description = "On failure, snapshot the failed state before restoring, for a post-mortem." };
     private readonly Option<bool> _replace = new("--replace") { Description = "Abandon an open transaction of NAME instead of refusing." };
+    private readonly Option<bool> _recover = new("--recover") { Description = "Roll back an open transaction with the same label first (one an interrupted run left)." };
     private readonly Option<bool> _success = new("--success") { Description = "Provisioning succeeded." };
     private readonly Option<bool> _failure = new("--failure") { Description = "Provisioning failed: restore NAME." };
     private readonly Option<int?> _keep = new("--keep") { Description = "Keep the newest N snapshots.", HelpName = "N" };
@@ -31,6 +32,7 @@ internal sealed partial class CommandLineSyntax
         _begin.Arguments.Add(_transactionContainer);
         _begin.Options.Add(_label);
         _begin.Options.Add(_replace);
+        _begin.Options.Add(_recover);
 
         _end.Arguments.Add(_transactionContainer);
         _end.Options.Add(_label);
@@ -65,7 +67,13 @@ internal sealed partial class CommandLineSyntax
             }, null);
         }
         if (command == _begin)
-            return (request with { Mode = CliMode.Begin, Replace = parse.GetValue(_replace) }, null);
+        {
+            var replace = parse.GetValue(_replace);
+            var recover = parse.GetValue(_recover);
+            return replace && recover
+                ? Usage("choose one of --replace (abandon the open transaction) and --recover (roll it back).")
+                : (request with { Mode = CliMode.Begin, Replace = replace, Recover = recover }, null);
+        }
         if (command == _end)
         {
             var success = parse.GetValue(_success);

@@ -20,7 +20,7 @@ internal sealed partial class CommandLineSyntax
 
         Provisioning transactions: a snapshot before, a snapshot after success, a restore on failure.
           lxc-snap run NAME [--label L] [--keep-failed] -- COMMAND [ARGS...]
-          lxc-snap begin NAME [--label L] [--replace]
+          lxc-snap begin NAME [--label L] [--replace|--recover]
           lxc-snap end NAME [--label L] --success|--failure [--keep-failed]
           lxc-snap prune NAME --keep N [--older-than DURATION] [--dry-run]
 

@@ -34,8 +34,8 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
     public void Destroyed(SnapshotStore store, string snapshot) =>
         Write(new DestroyedJson(store.Path, snapshot), Context.DestroyedJson);
 
-    public void Provisioning(ProvisioningRecord record) =>
-        Write(Describe(record), Context.TransactionJson);
+    public void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null) =>
+        Write(Describe(record) with { RolledBackFirst = rolledBackFirst is null ? null : Describe(rolledBackFirst) }, Context.TransactionJson);
 
     public void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun) =>
         Write(new PruneJson(container, dryRun, decisions.Select(d => new PruneDecisionJson(d.Snapshot.Name.ToString(), d.Remove, d.Reason)).ToList()),
@@ -63,7 +63,12 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 internal sealed record SnapshotJson(string Name, string Container, int Version, string? Time, string? Timestamp, string? Comment, string BackingStore, string Path, SnapshotProvisioningJson? Provisioning);
 internal sealed record SnapshotProvisioningJson(string Step, TransactionJson Transaction);
 internal sealed record TransactionJson(string Id, string Container, string Label, string Outcome, string Before, string? After, string? FailedState,
-    DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationSeconds, string? Error);
+    DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationSeconds, string? Error)
+{
+    /// <summary>begin --recover: the interrupted transaction that was rolled back first.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TransactionJson? RolledBackFirst { get; init; }
+}
 internal sealed record PruneDecisionJson(string Snapshot, bool Destroy, string Reason);
 internal sealed record PruneJson(string Container, bool DryRun, IReadOnlyList<PruneDecisionJson> Snapshots);
 internal sealed record SnapshotCreatedJson(SnapshotJson Snapshot, string Method);

@@ -14,6 +14,7 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
     public int Execute(CliRequest request, CancellationToken stopRequested) => request.Mode switch
     {
         CliMode.Run => Run(request, stopRequested),
+        CliMode.Begin when request.Recover => Report(_transactions.BeginRecovering(request.Target!, request.Label, stopRequested)),
         CliMode.Begin => Report(_transactions.Begin(request.Target!, request.Label, request.Replace, stopRequested)),
         CliMode.End when request.Succeeded => Report(_transactions.Succeed(request.Target!, request.Label)),
         CliMode.End => Report(_transactions.Fail(request.Target!, request.Label, request.KeepFailed)),
@@ -60,6 +61,12 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
     private int Report(ProvisioningRecord record)
     {
         output.Provisioning(record);
+        return ExitCodes.Success;
+    }
+
+    private int Report((ProvisioningRecord Begun, ProvisioningRecord? RolledBack) recovered)
+    {
+        output.Provisioning(recovered.Begun, rolledBackFirst: recovered.RolledBack);
         return ExitCodes.Success;
     }
 

@@ -14,7 +14,8 @@ internal interface IResultWriter
     void Snapshots(SnapshotStore store, string container, IReadOnlyList<SnapshotInfo> snapshots, IReadOnlyDictionary<string, SnapshotRole> roles);
     void Restore(RestoreResult result);
     void Destroyed(SnapshotStore store, string snapshot);
-    void Provisioning(ProvisioningRecord record);
+    /// <param name="rolledBackFirst">begin --recover: the interrupted transaction rolled back before this one began.</param>
+    void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null);
     void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun);
 }
 
@@ -77,7 +78,7 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
         _ => "open",
     };
 
-    public void Provisioning(ProvisioningRecord record)
+    public void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null)
     {
         var summary = record.Outcome switch
         {

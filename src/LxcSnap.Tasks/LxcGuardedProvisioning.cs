@@ -83,29 +83,23 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
 
     /// <summary>
     /// Takes the before snapshot. A transaction with our label still open means an earlier build
-    /// died during provisioning (killed, machine reset): that container is restored first.
+    /// died during provisioning (killed, machine reset): lxc-snap restores that container first.
     /// </summary>
     private string? Begin(string label)
     {
-        var begin = RunLxcSnapOutcome("begin", Container, "--label", label);
-        if (!begin.Succeeded && begin.ErrorKind == "transactionConflict" && begin.ErrorMessage.Contains($"transaction '{label}'", StringComparison.Ordinal))
-        {
-            var recovery = RunLxcSnapOutcome("end", Container, "--label", label, "--failure");
-            if (!recovery.Succeeded)
-            {
-                Error(ErrorCodes.ForKind(recovery.ErrorKind), recovery.ErrorMessage);
-                return null;
-            }
-            Warning(ErrorCodes.InterruptedTransactionRolledBack,
-                $"an earlier build was interrupted while provisioning '{Container}' ('{label}'): the container was restored to {Text(recovery.Json!.Value, "before")} before this build began.");
-            begin = RunLxcSnapOutcome("begin", Container, "--label", label);
-        }
+        var begin = RunLxcSnapOutcome("begin", Container, "--label", label, "--recover");
         if (!begin.Succeeded)
         {
             Error(ErrorCodes.ForKind(begin.ErrorKind), begin.ErrorMessage);
             return null;
         }
-        return Text(begin.Json!.Value, "before");
+        var begun = begin.Json!.Value;
+        if (begun.TryGetProperty("rolledBackFirst", out var interrupted))
+        {
+            Warning(ErrorCodes.InterruptedTransactionRolledBack,
+                $"an earlier build was interrupted while provisioning '{Container}' ('{label}'): the container was restored to {Text(interrupted, "before")} before this build began.");
+        }
+        return Text(begun, "before");
     }
 
     private void Succeed(string label)

@@ -38,8 +38,12 @@ public sealed class ProvisioningGuard
 
     public string? Label { get; }
 
-    /// <summary>Before provisioning: takes the before snapshot and opens the transaction.</summary>
-    public ProvisioningRecord SnapshotBefore() => _transactions.Begin(Container, Label);
+    /// <summary>
+    /// Before provisioning: takes the before snapshot and opens the transaction. A transaction of
+    /// this label left open by an interrupted build is rolled back first (see
+    /// <see cref="ProvisioningTransactions.BeginRecovering"/>).
+    /// </summary>
+    public ProvisioningRecord SnapshotBefore() => _transactions.BeginRecovering(Container, Label).Begun;
 
     /// <summary>
     /// After provisioning: takes the after snapshot, or, when <paramref name="provisioningFailed"/>,

@@ -68,6 +68,25 @@ public sealed class ProvisioningTransactions
         return record;
     }
 
+    /// <summary>
+    /// <see cref="Begin"/> for build systems that begin a transaction with the same label on every
+    /// run. An open transaction with this label can only be left by a run that died before it
+    /// ended (killed, machine reset), so the container is first restored to that transaction's
+    /// before snapshot. An open transaction with another label is still refused.
+    /// </summary>
+    /// <returns>The new transaction, and the interrupted one that was rolled back first, if any.</returns>
+    public (ProvisioningRecord Begun, ProvisioningRecord? RolledBack) BeginRecovering(string container, string? label = null,
+        CancellationToken cancellation = default)
+    {
+        ProvisioningRecord? rolledBack = null;
+        if (FindOpen(container, label) is { } interrupted)
+        {
+            rolledBack = Fail(container, interrupted.Label);
+            _notice?.Invoke($"an earlier run was interrupted while provisioning '{interrupted.Label}' of {container}: restored it to {interrupted.Before} first.");
+        }
+        return (Begin(container, label, cancellation: cancellation), rolledBack);
+    }
+
     /// <summary>Provisioning succeeded: takes the after snapshot and closes the transaction.</summary>
     public ProvisioningRecord Succeed(string container, string? label = null)
     {

@@ -94,6 +94,24 @@ public sealed class ProvisioningTransactionTests : IDisposable
     }
 
     [Fact]
+    public void Begin_recovering_rolls_back_what_an_interrupted_run_of_the_same_label_left_open()
+    {
+        var web = _sandbox.CreateBusybox("web");
+        var transactions = Transactions();
+        transactions.Begin("web", "nightly");
+        LxcSandbox.WriteFile(web, "/srv/half", "left by a killed run");
+
+        var (begun, rolledBack) = transactions.BeginRecovering("web", "nightly");
+
+        Assert.Equal(ProvisioningOutcome.RolledBack, rolledBack!.Outcome);
+        Assert.Equal("web_0", rolledBack.Before);
+        Assert.Null(LxcSandbox.ReadFile(web, "/srv/half"));
+        Assert.Equal(("web_1", ProvisioningOutcome.Open), (begun.Before, begun.Outcome));
+        var otherLabel = Assert.Throws<LxcSnapException>(() => transactions.BeginRecovering("web", "other"));
+        Assert.Equal(LxcSnapError.TransactionConflict, otherLabel.Error);
+    }
+
+    [Fact]
     public void A_restore_that_cannot_happen_leaves_the_container_as_it_was_and_names_the_before_snapshot()
     {
         var web = _sandbox.CreateBusybox("web");
