@@ -101,6 +101,7 @@ public sealed class CommandLineTests
     [InlineData("end needs exactly one of --success and --failure", "end", "web", "--success", "--failure")]
     [InlineData("--keep-failed applies only with --failure", "end", "web", "--success", "--keep-failed")]
     [InlineData("prune needs --keep N, --older-than DURATION, or both", "prune", "web")]
+    [InlineData("choose one of --replace (abandon the open transaction) and --recover", "begin", "web", "--replace", "--recover")]
     public void Contradictory_or_incomplete_command_lines_are_usage_errors(string message, params string[] args) =>
         Assert.Contains(message, UsageError(args));
 }
