@@ -15,8 +15,10 @@ internal static partial class FileCopyNative
     public const int OpenCreate = 0x40;
     public const int OpenExclusive = 0x80;
     public const int OpenNoFollow = 0x20000;
+    public const int OpenNoAccessTime = 0x40000;
     public const int OpenCloseOnExec = 0x80000;
 
+    public const int EPERM = 1;
     public const int ENXIO = 6;
     public const int EXDEV = 18;
     public const int EINVAL = 22;

@@ -78,9 +78,16 @@ internal static unsafe class PosixFiles
     private static ulong MakeDevice(uint major, uint minor) =>
         ((ulong)(major & 0xfff) << 8) | ((ulong)(major & ~0xfffu) << 32) | (minor & 0xff) | ((ulong)(minor & ~0xffu) << 12);
 
+    /// <summary>
+    /// Opens a file to copy it, with O_NOATIME where allowed (root may): copying must not change
+    /// the source's access times, which the copy reproduces.
+    /// </summary>
     public static int OpenForReading(string path)
     {
-        var fd = LibcNative.open(path, LibcNative.OpenReadOnly | FileCopyNative.OpenNoFollow | FileCopyNative.OpenCloseOnExec, 0);
+        const int flags = LibcNative.OpenReadOnly | FileCopyNative.OpenNoFollow | FileCopyNative.OpenCloseOnExec;
+        var fd = LibcNative.open(path, flags | FileCopyNative.OpenNoAccessTime, 0);
+        if (fd < 0 && Marshal.GetLastPInvokeError() == FileCopyNative.EPERM)
+            fd = LibcNative.open(path, flags, 0);
         return fd >= 0 ? fd : throw Failed("open", path);
     }
 
