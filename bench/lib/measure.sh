@@ -15,7 +15,7 @@ measure() {
         "$(echo "($ended - $started) * 1000" | bc)" "$(tail -1 "$work/peak")" >>"$work/results.tsv"
     if [ "$tool" = lxc-snap ]; then # the copy method lxc-snap reports: "... (full copy (reflink))."
         local method
-        method=$(sed -n 's/^\(Created\|Restored\).* (\(.*\))\.$/\2/p' "$work/stdout")
+        method=$(sed -n 's/^\(Created\|Restored\)[^(]* (\(.*\))\.$/\2/p' "$work/stdout")
         [ -z "$method" ] || printf '%s\t%s\n' "$case" "$method" >>"$work/methods.tsv"
     fi
 }
@@ -49,8 +49,8 @@ latest_snapshot() {
 # so a fresh machine builds them in about two minutes.
 make_many_snapshots() {
     local lxcpath=$1 store=$2 name=$3 count=$4 comment=$5
-    local have
-    have=$(find "$lxcpath/$name/snaps" -mindepth 1 -maxdepth 1 -name 'snap*' 2>/dev/null | wc -l)
+    local have=0
+    [ ! -d "$lxcpath/$name/snaps" ] || have=$(find "$lxcpath/$name/snaps" -mindepth 1 -maxdepth 1 -name 'snap*' | wc -l)
     while [ "$have" -lt "$count" ]; do
         lxc_snap_in "$lxcpath" "$store" -c "$comment" "$name" >/dev/null
         lxc-snapshot -P "$lxcpath" -n "$name" -c "$comment" >/dev/null
