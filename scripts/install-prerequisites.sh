@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing lxc-snap needs on a fresh Debian or Ubuntu machine, as root:
 # LXC with its templates and busybox (the test and demo containers), rsync (LXC copies dir
-# containers with it), tmux (a test types Ctrl+C into a real terminal), and the .NET 10 SDK when
-# no .NET 10 SDK is on the PATH.
+# containers with it), clang and zlib1g-dev (NativeAOT links lxc-snap with them), xfsprogs and
+# attr (the reflink tests make an XFS file system and read extended attributes), tmux (a test types
+# Ctrl+C into a real terminal), and the .NET 10 SDK when no .NET 10 SDK is on the PATH.
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -10,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-packages=(lxc lxc-templates busybox-static rsync ca-certificates curl tmux)
+packages=(lxc lxc-templates busybox-static rsync ca-certificates curl clang zlib1g-dev xfsprogs attr tmux)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

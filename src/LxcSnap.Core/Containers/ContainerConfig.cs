@@ -34,4 +34,49 @@ internal static class ContainerConfig
         if (rewritten != text)
             DurableFile.WriteAllText(container.ConfigFile, rewritten);
     }
+
+    /// <summary>
+    /// Sets <paramref name="key"/> to <paramref name="value"/>: the first line with that key is
+    /// replaced and later ones dropped (the last would win otherwise); appended when absent.
+    /// </summary>
+    public static void SetItem(ContainerRef container, string key, string value)
+    {
+        var output = new List<string>();
+        var set = false;
+        foreach (var line in File.ReadLines(container.ConfigFile))
+        {
+            if (KeyOf(line) != key)
+                output.Add(line);
+            else if (!set)
+                output.Add($"{key} = {value}");
+            set |= KeyOf(line) == key;
+        }
+        if (!set)
+            output.Add($"{key} = {value}");
+        DurableFile.WriteAllText(container.ConfigFile, string.Join('\n', output) + "\n");
+    }
+
+    /// <summary>Gives every line whose key <paramref name="newValue"/> answers for (not null) that new value.</summary>
+    public static void ReplaceValues(ContainerRef container, Func<string, string?> newValue)
+    {
+        var lines = File.ReadAllLines(container.ConfigFile);
+        var changed = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (KeyOf(lines[i]) is { } key && newValue(key) is { } value)
+            {
+                lines[i] = $"{key} = {value}";
+                changed = true;
+            }
+        }
+        if (changed)
+            DurableFile.WriteAllText(container.ConfigFile, string.Join('\n', lines) + "\n");
+    }
+
+    private static string? KeyOf(string line)
+    {
+        var equals = line.IndexOf('=');
+        var key = equals > 0 ? line[..equals].Trim() : null;
+        return key is null || key.StartsWith('#') ? null : key;
+    }
 }

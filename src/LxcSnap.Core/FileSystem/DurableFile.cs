@@ -12,15 +12,22 @@ internal static class DurableFile
     public static void WriteAllText(string path, string content) =>
         WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(content));
 
+    /// <remarks>
+    /// Files inside a staged copy are written atomically but not flushed one by one: the whole
+    /// copy is flushed with syncfs before it is published (<see cref="Store.Staging.Publish"/>),
+    /// and until then nothing refers to it. Each fsync costs a journal commit (~1.5 ms here), and
+    /// a snapshot writes several such files (config, ts, comment, dependency records).
+    /// </remarks>
     public static void WriteAllBytes(string path, byte[] content)
     {
+        var flush = !Store.LxcSnapDirectory.IsInsideStagedCopy(path);
         var temporary = $"{path}.lxcsnap-{Environment.ProcessId}.tmp";
         try
         {
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 stream.Write(content);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: flush);
             }
             File.Move(temporary, path, overwrite: true);
         }
@@ -29,7 +36,8 @@ internal static class DurableFile
             File.Delete(temporary);
             throw;
         }
-        SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (flush)
+            SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     /// <summary>fsync on a directory makes the names created or renamed in it durable.</summary>

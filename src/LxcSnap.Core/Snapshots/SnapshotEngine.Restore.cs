@@ -37,7 +37,7 @@ public sealed partial class SnapshotEngine
         var plan = CopyPlan.For(BackingStoreOf(lxc), keepIdentity: newName == name.Container, allowRunning: false);
         cancellation.ThrowIfCancellationRequested();
         using var staging = Staging.Begin(target);
-        plan = CloneInto(staging, lxc, plan);
+        plan = CloneInto(staging, lxc, plan, cancellation);
         // A restored container is a container, not a snapshot: the snapshot's ts and comment stay behind.
         File.Delete(Path.Combine(staging.Staged.Directory, SnapshotMetadata.TimestampFile));
         File.Delete(Path.Combine(staging.Staged.Directory, SnapshotMetadata.CommentFile));

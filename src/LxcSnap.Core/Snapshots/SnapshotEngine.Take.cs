@@ -32,7 +32,7 @@ public sealed partial class SnapshotEngine
         using var staging = Staging.Begin(Store.Locate(name));
         cancellation.ThrowIfCancellationRequested();
         var takenAt = DateTime.Now;
-        plan = WhileFrozen(lxc, running, () => CloneInto(staging, lxc, plan));
+        plan = WhileFrozen(lxc, running, () => CloneInto(staging, lxc, plan, cancellation));
         SnapshotMetadata.Write(staging.Staged.Directory, takenAt, comment);
         cancellation.ThrowIfCancellationRequested();
         staging.Publish(replaceExisting: false, _notice);

@@ -1,4 +1,5 @@
 using LxcSnap.Core.Containers;
+using LxcSnap.Core.Copying;
 using LxcSnap.Core.Interop;
 using LxcSnap.Core.Store;
 
@@ -86,8 +87,12 @@ public sealed partial class SnapshotEngine
     /// falling back to a full copy when the store cannot take a native snapshot there, and keeps
     /// only the true storage dependencies of the copy (see <see cref="Dependencies"/>).
     /// </summary>
-    private CopyPlan CloneInto(Staging staging, LxcContainer source, CopyPlan plan)
+    private CopyPlan CloneInto(Staging staging, LxcContainer source, CopyPlan plan, CancellationToken cancellation)
     {
+        var backing = BackingStoreOf(source);
+        if (plan.OwnDirCopy && DirContainerCopy.Handles(source.Ref, backing))
+            return CopyDirContainer(staging, source.Ref, backing, plan, cancellation);
+        plan = plan with { Description = plan.OwnDirCopy ? plan.Description + " (liblxc rsync)" : plan.Description };
         try
         {
             source.Clone(staging.Staged, plan.Flags, plan.BackingStoreType).Dispose();
@@ -104,6 +109,23 @@ public sealed partial class SnapshotEngine
         Dependencies.Forget(staging.Staged, source.Ref);
         Dependencies.Reconcile(source.Ref);
         return plan;
+    }
+
+    /// <summary>Our own copy of a dir container (see <see cref="DirContainerCopy"/>); the method used names the plan.</summary>
+    private static CopyPlan CopyDirContainer(Staging staging, ContainerRef source, BackingStore backing, CopyPlan plan, CancellationToken cancellation)
+    {
+        try
+        {
+            var method = DirContainerCopy.Copy(source, backing, staging.Staged,
+                keepName: plan.Flags.HasFlag(CloneFlags.KeepName),
+                keepMacAddresses: plan.Flags.HasFlag(CloneFlags.KeepMacAddress),
+                cancellation);
+            return plan with { Description = $"{plan.Description} ({method.Describe()})" };
+        }
+        catch (IOException e)
+        {
+            throw new LxcSnapException(LxcSnapError.FilesystemFailed, $"could not copy {source} to {staging.Final.LxcPath}: {e.Message}");
+        }
     }
 
     /// <summary>After publishing: what the new container depends on now lists it under its final name.</summary>

@@ -25,10 +25,14 @@ public sealed class LxcSandbox : IDisposable
     /// <summary>lxc-snap's default store for <see cref="LxcPath"/>: the lxcpath followed by "snaps".</summary>
     public string StorePath => Path.Combine(Root, "lxcsnaps");
 
-    public static LxcSandbox Create([CallerMemberName] string test = "")
+    public static LxcSandbox Create([CallerMemberName] string test = "") =>
+        CreateUnder(Path.Combine(Path.GetTempPath(), "lxcsnap-tests"), test);
+
+    /// <summary>A sandbox in <paramref name="parent"/>, e.g. on a file system the test made.</summary>
+    public static LxcSandbox CreateUnder(string parent, [CallerMemberName] string test = "")
     {
         var name = new string(test.Where(char.IsAsciiLetterOrDigit).Take(24).ToArray());
-        return new LxcSandbox(Path.Combine(Path.GetTempPath(), "lxcsnap-tests", $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)]));
+        return new LxcSandbox(Path.Combine(parent, $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)]));
     }
 
     public ContainerRef Container(string name) => new(LxcPath, name);

@@ -44,7 +44,7 @@ public sealed class CommandLineBehaviourTests : IDisposable
         var versions = JsonDocument.Parse(PublishedCli.Run(_sandbox.Cli("--json", "-l", "web")).Stdout).RootElement;
 
         Assert.Equal("web_0", created.GetProperty("snapshot").GetProperty("name").GetString());
-        Assert.Equal("full copy", created.GetProperty("method").GetString());
+        Assert.Equal("full copy (copy_file_range)", created.GetProperty("method").GetString());
         Assert.Equal(_sandbox.StorePath, containers.GetProperty("store").GetString());
         Assert.Equal(["web"], containers.GetProperty("containers").EnumerateArray().Select(e => e.GetString()));
         var snapshots = versions.GetProperty("snapshots").EnumerateArray().ToList();

@@ -1,0 +1,27 @@
+# Fixture builders for bench/run.sh (sourced). Every fixture is made by LXC's own tools
+# (lxc-create, lxc-copy, lxc-snapshot) plus deterministic filler data, in the bench's lxcpath.
+
+# fill_rootfs DIR MEGABYTES: adds about MEGABYTES of files under DIR/usr/share/bench-filler, shaped
+# like a distribution's /usr: a quarter of the bytes in thousands of small files (2, 8 and 32 KiB,
+# a hundred per directory), the rest in 4 MiB files. Content is random (incompressible).
+fill_rootfs() {
+    local root=$1/usr/share/bench-filler megabytes=$2
+    local small_kib=$((megabytes * 1024 / 4)) large_count=$((megabytes * 3 / 4 / 4))
+    mkdir -p "$root"
+    local sizes=(2 8 32) done_kib=0 index=0
+    while [ "$done_kib" -lt "$small_kib" ]; do
+        local size=${sizes[$((index % 3))]} dir="$root/small$index"
+        mkdir -p "$dir"
+        head -c $((size * 1024 * 100)) /dev/urandom | split -b $((size * 1024)) -a 2 -d - "$dir/f"
+        done_kib=$((done_kib + size * 100))
+        index=$((index + 1))
+    done
+    mkdir -p "$root/large"
+    head -c $((large_count * 4 * 1024 * 1024)) /dev/urandom | split -b 4M -a 3 -d - "$root/large/blob"
+}
+
+# make_dir_container LXCPATH NAME MEGABYTES: a busybox container with about MEGABYTES of filler.
+make_dir_container() {
+    lxc-create -P "$1" -t busybox -n "$2" >/dev/null
+    fill_rootfs "$1/$2/rootfs" "$3"
+}

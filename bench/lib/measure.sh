@@ -1,0 +1,134 @@
+# Timing, memory and report helpers for bench/run.sh (sourced). Results go to $work/results.tsv,
+# one line per run: case, tool, wall milliseconds, peak resident KB.
+
+# measure CASE TOOL COMMAND...: runs COMMAND once under GNU time (peak RSS), timing it with
+# bash's EPOCHREALTIME. Both tools pay the same ~1 ms of GNU time's fork+exec. Page cache is warm
+# and dirty data is flushed before each run, so no run pays for the previous one's writes.
+measure() {
+    local case=$1 tool=$2; shift 2
+    sync
+    local started=$EPOCHREALTIME
+    /usr/bin/time -f %M -o "$work/peak" "$@" >"$work/stdout" 2>"$work/stderr" || {
+        echo "bench: '$*' failed:" >&2; cat "$work/stderr" >&2; exit 1; }
+    local ended=$EPOCHREALTIME
+    printf '%s\t%s\t%s\t%s\n' "$case" "$tool" \
+        "$(echo "($ended - $started) * 1000" | bc)" "$(tail -1 "$work/peak")" >>"$work/results.tsv"
+    if [ "$tool" = lxc-snap ]; then # the copy method lxc-snap reports: "... (full copy (reflink))."
+        local method
+        method=$(sed -n 's/^\(Created\|Restored\)[^(]* (\(.*\))\.$/\2/p' "$work/stdout")
+        [ -z "$method" ] || printf '%s\t%s\n' "$case" "$method" >>"$work/methods.tsv"
+    fi
+}
+
+# startup_case CASE REPS LXC_SNAP: --version of each tool, timed without GNU time in between
+# (it would be a large part of a few milliseconds); peak memory from one extra run each.
+startup_case() {
+    local case=$1 reps=$2 lxc_snap=$3
+    for _ in $(seq "$reps"); do
+        for tool in lxc-snap lxc-snapshot; do
+            local program=$lxc_snap; [ "$tool" = lxc-snap ] || program=lxc-snapshot
+            local started=$EPOCHREALTIME
+            "$program" --version >/dev/null
+            local ended=$EPOCHREALTIME
+            printf '%s\t%s\t%s\t\n' "$case" "$tool" "$(echo "($ended - $started) * 1000" | bc)" >>"$work/results.tsv"
+        done
+    done
+    /usr/bin/time -f %M -o "$work/peak" "$lxc_snap" --version >/dev/null
+    printf '%s\t%s\t\t%s\n' "$case" lxc-snap "$(tail -1 "$work/peak")" >>"$work/results.tsv"
+    /usr/bin/time -f %M -o "$work/peak" lxc-snapshot --version >/dev/null
+    printf '%s\t%s\t\t%s\n' "$case" lxc-snapshot "$(tail -1 "$work/peak")" >>"$work/results.tsv"
+}
+
+# latest_snapshot LXCPATH STORE NAME: lxc-snap's newest snapshot of NAME (NAME_N).
+latest_snapshot() {
+    lxc_snap_in "$1" "$2" -l "$3" | awk -v name="$3" '$1 == name { last = $2 } END { print name "_" last }'
+}
+
+# make_many_snapshots LXCPATH STORE NAME COUNT COMMENT_FILE: takes snapshots of NAME with
+# comments, with each tool, until each has COUNT. Real snapshots of a tiny overlay container,
+# so a fresh machine builds them in about two minutes.
+make_many_snapshots() {
+    local lxcpath=$1 store=$2 name=$3 count=$4 comment=$5
+    local have=0
+    [ ! -d "$lxcpath/$name/snaps" ] || have=$(find "$lxcpath/$name/snaps" -mindepth 1 -maxdepth 1 -name 'snap*' | wc -l)
+    while [ "$have" -lt "$count" ]; do
+        lxc_snap_in "$lxcpath" "$store" -c "$comment" "$name" >/dev/null
+        lxc-snapshot -P "$lxcpath" -n "$name" -c "$comment" >/dev/null
+        have=$((have + 1))
+    done
+}
+
+# list_case CASE REPS LXCPATH STORE NAME: lxc-snap -l NAME against lxc-snapshot -L -C.
+list_case() {
+    local case=$1 reps=$2 lxcpath=$3 store=$4 name=$5
+    for _ in $(seq "$reps"); do
+        measure "$case" lxc-snap "$lxc_snap" -P "$lxcpath" --snapshot-path "$store" -l "$name"
+        measure "$case" lxc-snapshot lxc-snapshot -P "$lxcpath" -n "$name" -L -C
+    done
+}
+
+# median CASE TOOL FIELD: the median of FIELD (3 time, 4 memory) over that case's runs.
+median() {
+    awk -F'\t' -v c="$1" -v t="$2" -v f="$3" '$1 == c && $2 == t && $f != "" { print $f }' "$work/results.tsv" |
+        sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+runs() { awk -F'\t' -v c="$1" -v t="$2" '$1 == c && $2 == t && $3 != ""' "$work/results.tsv" | wc -l; }
+
+# target CASE: the ratio lxc-snap/LXC the issue asks for, and how it reads.
+target_ratio() {
+    case $1 in
+        start-up*) echo 1.5 ;;
+        list*) echo 1.0 ;;
+        *XFS*) echo 0.1 ;;
+        *dir*) echo 0.5 ;;
+        *) echo 1.1 ;;
+    esac
+}
+
+# write_report FILE PUBLISH_SECONDS LXC_SNAP: the results table with the machine it ran on.
+write_report() {
+    local file=$1 publish=$2 binary=$3
+    {
+        echo "# Benchmarks: lxc-snap against LXC's own tools"
+        echo
+        echo "Written by \`bench/run.sh\` (see [bench/README.md](../bench/README.md)); do not edit by hand."
+        echo
+        echo "* Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+        echo "* Command: \`$( [ -n "${REPS:-}" ] && echo "REPS=$REPS " )bench/run.sh\` (as root), commit $(git -C "$repo" rev-parse --short HEAD)"
+        echo "* Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ { print $2 }') GiB memory, kernel $(uname -r), $(. /etc/os-release; echo "$PRETTY_NAME"); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "* File systems: lxcpath and store on $(findmnt -no FSTYPE -T "$work") (the dir cases); an XFS image with reflink=1 on a loop device (the XFS cases)"
+        echo "* LXC $(lxc-snapshot --version), .NET SDK $(dotnet --version); lxc-snap published with NativeAOT in ${publish%.*} s, binary $(( $(stat -c %s "$binary") / 1024 )) KiB"
+        echo
+        echo "Times are medians of wall-clock milliseconds over the runs shown, the tools alternating run by run,"
+        echo "warm page cache, \`sync\` before each run. lxc-snap's times include making the copy durable (syncfs)."
+        echo "Ratio = lxc-snap / LXC's tool: below 1 lxc-snap is faster. Peak memory is the maximum resident set (GNU time %M)"
+        echo "of the tool's own process (rsync children not included for either)."
+        echo
+        echo "| case | runs | lxc-snap ms | LXC's tool | LXC ms | ratio | target | met | lxc-snap peak KB | LXC peak KB | lxc-snap copy method |"
+        echo "|---|---|---|---|---|---|---|---|---|---|---|"
+        local case
+        while IFS= read -r case; do
+            local ours_ms ours_kb method
+            ours_ms=$(median "$case" lxc-snap 3); ours_kb=$(median "$case" lxc-snap 4)
+            method=$(awk -F'\t' -v c="$case" '$1 == c { m = $2 } END { print m }' "$work/methods.tsv" 2>/dev/null)
+            local tool
+            for tool in lxc-snapshot lxc-copy; do
+                [ "$(runs "$case" "$tool")" -gt 0 ] || continue
+                local theirs_ms theirs_kb ratio goal met
+                theirs_ms=$(median "$case" "$tool" 3); theirs_kb=$(median "$case" "$tool" 4)
+                ratio=$(echo "scale=3; $ours_ms / $theirs_ms" | bc)
+                goal=$(target_ratio "$case")
+                met=$([ "$(echo "$ratio <= $goal" | bc)" = 1 ] && echo yes || echo "**no**")
+                local shown="$tool"
+                case "$case" in list*) shown="lxc-snapshot -L -C" ;; start-up*) shown="lxc-snapshot --version" ;; esac
+                printf '| %s | %s | %.1f | %s | %.1f | %.2f | ≤ %s | %s | %s | %s | %s |\n' "$case" "$(runs "$case" lxc-snap)" \
+                    "$ours_ms" "$shown" "$theirs_ms" "$ratio" "$goal" "$met" "${ours_kb%.*}" "${theirs_kb%.*}" "${method:--}"
+            done
+        done < <(cut -f1 "$work/results.tsv" | awk '!seen[$0]++')
+        echo
+        echo "Targets (issue 7): snapshot and restore within 1.1x of LXC's tool; dir containers at least 2x faster"
+        echo "(ratio ≤ 0.5); dir containers on XFS with reflinks at least 10x faster (ratio ≤ 0.1); listing 1000"
+        echo "snapshots with comments no slower than \`lxc-snapshot -L -C\`; start-up within 1.5x of \`lxc-snapshot --version\`."
+    } >"$file"
+}

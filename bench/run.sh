@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Benchmarks lxc-snap against LXC's own tools (lxc-snapshot, lxc-copy) on fixtures it builds
+# itself, alternating the tools run by run, and writes docs/benchmarks.md. Run as root from
+# anywhere: bench/run.sh  (see bench/README.md; REPS=N sets the repetitions, SNAPSHOT_COUNTS="10"
+# makes a quick trial run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+source bench/lib/fixtures.sh
+source bench/lib/measure.sh
+
+scripts/install-prerequisites.sh
+# GNU time (peak memory) and bc (arithmetic) are not on every fresh machine.
+for tool in /usr/bin/time bc; do
+    command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time bc >/dev/null; break; }
+done
+
+work=$(mktemp -d /var/tmp/lxcsnap-bench.XXXXXX)
+xfs_mount="$work/xfs"
+cleanup() {
+    umount "$xfs_mount" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== Building lxc-snap (NativeAOT)"
+publish_started=$(date +%s.%N)
+dotnet publish src/LxcSnap.Cli -c Release -o "$work/bin" --nologo -v quiet
+publish_seconds=$(echo "$(date +%s.%N) - $publish_started" | bc)
+lxc_snap="$work/bin/lxc-snap"
+
+L="$work/lxc"        # the lxcpath; lxc-snapshot keeps its snapshots in L/NAME/snaps
+S="$work/lxcsnap"    # lxc-snap's store, apart from LXC's (L+"snaps" would switch LXC's layout)
+mkdir -p "$L" "$S"
+# lxc_snap_in LXCPATH STORE ARGS...: lxc-snap on that lxcpath and store.
+lxc_snap_in() { "$lxc_snap" -P "$1" --snapshot-path "$2" "${@:3}"; }
+echo "a comment for the benchmark" > "$work/comment"
+
+echo "== Building fixtures in $work"
+lxc-create -P "$L" -t busybox -n base >/dev/null
+lxc-copy -P "$L" -s -B overlay -n base -N ov_empty
+lxc-copy -P "$L" -s -B overlay -n base -N ov_100m
+fill_rootfs "$L/ov_100m/overlay/delta" 100
+make_dir_container "$L" dir_200m 200
+make_dir_container "$L" dir_1g 1024
+# The same 1 GB container on XFS with reflink=1, lxcpath and store on it.
+truncate -s 6G "$work/xfs.img"
+mkfs.xfs -q -m reflink=1 "$work/xfs.img"
+mkdir -p "$xfs_mount" && mount -o loop "$work/xfs.img" "$xfs_mount"
+XL="$xfs_mount/lxc" XS="$xfs_mount/lxcsnap"
+mkdir -p "$XL" "$XS"
+make_dir_container "$XL" xfs_1g 1024
+sync
+
+# snapshot_case LABEL REPS LXCPATH STORE NAME: snapshot with each tool, alternating; each
+# snapshot is destroyed again (untimed) so every run starts from the same state.
+snapshot_case() {
+    local label=$1 reps=$2 lxcpath=$3 store=$4 name=$5
+    for _ in $(seq "$reps"); do
+        measure "$label" "lxc-snap" "$lxc_snap" -P "$lxcpath" --snapshot-path "$store" "$name"
+        lxc_snap_in "$lxcpath" "$store" -d "$(latest_snapshot "$lxcpath" "$store" "$name")" >/dev/null
+        measure "$label" "lxc-snapshot" lxc-snapshot -P "$lxcpath" -n "$name"
+        lxc-snapshot -P "$lxcpath" -n "$name" -d snap0
+    done
+}
+
+# restore_case LABEL REPS LXCPATH STORE NAME: restore one snapshot of each tool to a new
+# container, alternating (and lxc-copy of the container itself for dir containers, LXC's other
+# full copy); the restored container is destroyed again (untimed).
+restore_case() {
+    local label=$1 reps=$2 lxcpath=$3 store=$4 name=$5
+    lxc_snap_in "$lxcpath" "$store" "$name" >/dev/null
+    local snapshot
+    snapshot=$(latest_snapshot "$lxcpath" "$store" "$name")
+    lxc-snapshot -P "$lxcpath" -n "$name"
+    sync
+    for _ in $(seq "$reps"); do
+        measure "$label" "lxc-snap" "$lxc_snap" -P "$lxcpath" --snapshot-path "$store" -r "$snapshot" restored
+        lxc-destroy -P "$lxcpath" -n restored >/dev/null
+        measure "$label" "lxc-snapshot" lxc-snapshot -P "$lxcpath" -n "$name" -r snap0 -N restored
+        lxc-destroy -P "$lxcpath" -n restored >/dev/null
+        if grep -q '^lxc.rootfs.path = dir:' "$lxcpath/$name/config"; then
+            measure "$label" "lxc-copy" lxc-copy -P "$lxcpath" -n "$name" -N restored
+            lxc-destroy -P "$lxcpath" -n restored >/dev/null
+        fi
+    done
+    lxc_snap_in "$lxcpath" "$store" -d "$snapshot" >/dev/null
+    lxc-snapshot -P "$lxcpath" -n "$name" -d snap0
+}
+
+echo "== Measuring (alternating lxc-snap and LXC's tools)"
+reps=${REPS:-7}
+few=$(( reps > 3 ? 3 : reps ))
+startup_case "start-up (--version)" 30 "$lxc_snap"
+snapshot_case "snapshot overlay, empty delta" "$reps" "$L" "$S" ov_empty
+snapshot_case "snapshot overlay, 100 MB delta" "$reps" "$L" "$S" ov_100m
+snapshot_case "snapshot dir, 200 MB" "$reps" "$L" "$S" dir_200m
+snapshot_case "snapshot dir, 1 GB" "$few" "$L" "$S" dir_1g
+snapshot_case "snapshot dir, 1 GB on XFS reflink" "$few" "$XL" "$XS" xfs_1g
+restore_case "restore overlay, empty delta" "$reps" "$L" "$S" ov_empty
+restore_case "restore overlay, 100 MB delta" "$reps" "$L" "$S" ov_100m
+restore_case "restore dir, 200 MB" "$reps" "$L" "$S" dir_200m
+restore_case "restore dir, 1 GB" "$few" "$L" "$S" dir_1g
+restore_case "restore dir, 1 GB on XFS reflink" "$few" "$XL" "$XS" xfs_1g
+
+echo "== Building 100, then 1000 snapshots with comments, with each tool"
+lxc-copy -P "$L" -s -B overlay -n base -N many
+for count in ${SNAPSHOT_COUNTS:-100 1000}; do
+    make_many_snapshots "$L" "$S" many "$count" "$work/comment"
+    sync
+    list_case "list $count snapshots with comments" "$reps" "$L" "$S" many
+done
+
+write_report "$repo/docs/benchmarks.md" "$publish_seconds" "$lxc_snap"
+echo "== Wrote docs/benchmarks.md"

@@ -1,0 +1,327 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace LxcSnap.Core.Interop;
+
+/// <summary>The kind of a directory entry, from the file type bits of its mode.</summary>
+internal enum FileKind
+{
+    Regular,
+    Directory,
+    Symlink,
+    CharacterDevice,
+    BlockDevice,
+    Fifo,
+    Socket,
+}
+
+/// <summary>A point in time with nanoseconds, as the kernel keeps it.</summary>
+internal readonly record struct FileTime(long Seconds, uint Nanoseconds);
+
+/// <summary>What lstat tells about one entry: everything a faithful copy reproduces, and what identifies its inode.</summary>
+internal sealed record FileStatus(
+    FileKind Kind,
+    uint Permissions,
+    uint Uid,
+    uint Gid,
+    long Size,
+    long AllocatedBytes,
+    uint LinkCount,
+    (ulong Device, ulong Inode) Identity,
+    ulong DeviceNumber,
+    FileTime AccessTime,
+    FileTime ModificationTime)
+{
+    /// <summary>The mode as mknod wants it: type and permission bits.</summary>
+    public uint TypeAndPermissions => Permissions | Kind switch
+    {
+        FileKind.CharacterDevice => 0x2000u,
+        FileKind.BlockDevice => 0x6000u,
+        FileKind.Fifo => 0x1000u,
+        FileKind.Socket => 0xC000u,
+        FileKind.Directory => 0x4000u,
+        FileKind.Symlink => 0xA000u,
+        _ => 0x8000u,
+    };
+
+    /// <summary>Fewer blocks than bytes: the file has holes worth keeping.</summary>
+    public bool MayBeSparse => Kind == FileKind.Regular && AllocatedBytes < Size;
+}
+
+/// <summary>
+/// The managed face of the file-system calls the tree copy makes: paths and file descriptors in,
+/// records out, failures as <see cref="FileSystemCallException"/> carrying errno.
+/// </summary>
+internal static unsafe class PosixFiles
+{
+    public static FileStatus Stat(string path)
+    {
+        if (FileStatNative.statx(FileMetadataNative.AtCurrentDirectory, path, FileStatNative.AtSymlinkNoFollow, FileStatNative.StatxBasicStats, out var s) != 0)
+            throw Failed("stat", path);
+        var kind = (s.Mode & 0xF000) switch
+        {
+            0x4000 => FileKind.Directory,
+            0xA000 => FileKind.Symlink,
+            0x2000 => FileKind.CharacterDevice,
+            0x6000 => FileKind.BlockDevice,
+            0x1000 => FileKind.Fifo,
+            0xC000 => FileKind.Socket,
+            _ => FileKind.Regular,
+        };
+        return new FileStatus(kind, s.Mode & 0xFFFu, s.Uid, s.Gid, (long)s.Size, (long)s.Blocks * 512, s.LinkCount,
+            (((ulong)s.DevMajor << 32) | s.DevMinor, s.Inode), MakeDevice(s.RdevMajor, s.RdevMinor),
+            new FileTime(s.AccessTime.Seconds, s.AccessTime.Nanoseconds),
+            new FileTime(s.ModificationTime.Seconds, s.ModificationTime.Nanoseconds));
+    }
+
+    /// <summary>glibc's makedev: the dev_t mknod wants.</summary>
+    private static ulong MakeDevice(uint major, uint minor) =>
+        ((ulong)(major & 0xfff) << 8) | ((ulong)(major & ~0xfffu) << 32) | (minor & 0xff) | ((ulong)(minor & ~0xffu) << 12);
+
+    /// <summary>
+    /// Opens a file to copy it, with O_NOATIME where allowed (root may): copying must not change
+    /// the source's access times, which the copy reproduces.
+    /// </summary>
+    public static int OpenForReading(string path)
+    {
+        const int flags = LibcNative.OpenReadOnly | FileCopyNative.OpenNoFollow | FileCopyNative.OpenCloseOnExec;
+        var fd = LibcNative.open(path, flags | FileCopyNative.OpenNoAccessTime, 0);
+        if (fd < 0 && Marshal.GetLastPInvokeError() == FileCopyNative.EPERM)
+            fd = LibcNative.open(path, flags, 0);
+        return fd >= 0 ? fd : throw Failed("open", path);
+    }
+
+    /// <summary>Creates a new file (never an existing one, never through a symlink), owner-only until its mode is copied.</summary>
+    public static int CreateForWriting(string path)
+    {
+        var fd = LibcNative.open(path, FileCopyNative.OpenWriteOnly | FileCopyNative.OpenCreate | FileCopyNative.OpenExclusive
+                                            | FileCopyNative.OpenNoFollow | FileCopyNative.OpenCloseOnExec, 0b110_000_000);
+        return fd >= 0 ? fd : throw Failed("create", path);
+    }
+
+    public static void Close(int fd) => LibcNative.close(fd);
+
+    /// <summary>FICLONE: 0 when the destination now shares all of the source's extents, else errno.</summary>
+    public static int TryClone(int source, int destination) =>
+        FileCopyNative.ioctl(destination, FileCopyNative.FiClone, source) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    /// <summary>
+    /// copy_file_range of [offset, offset+length) to the same offset; returns 0 or the errno of a
+    /// first call that failed (the caller falls back), throws on a failure after progress.
+    /// </summary>
+    public static int TryCopyRange(int source, int destination, long offset, long length, string path)
+    {
+        long inOffset = offset, outOffset = offset;
+        var remaining = length;
+        while (remaining > 0)
+        {
+            var copied = FileCopyNative.copy_file_range(source, &inOffset, destination, &outOffset, (nint)Math.Min(remaining, 1L << 30), 0);
+            if (copied < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == LibcNative.EINTR)
+                    continue;
+                if (remaining == length)
+                    return errno;
+                throw new FileSystemCallException("copy", path, errno);
+            }
+            if (copied == 0)
+                break; // the source shrank while we copied: it ends here
+            remaining -= copied;
+        }
+        return 0;
+    }
+
+    /// <summary>Plain pread/pwrite copy of a range, for file systems without copy_file_range.</summary>
+    public static void CopyRangeByReading(int source, int destination, long offset, long length, string path)
+    {
+        var buffer = new byte[(int)Math.Min(Math.Max(length, 4096), 1 << 20)];
+        fixed (byte* pointer = buffer)
+        {
+            var end = offset + length;
+            while (offset < end)
+            {
+                var read = FileCopyNative.pread(source, pointer, (nint)Math.Min(buffer.Length, end - offset), offset);
+                if (read < 0 && Marshal.GetLastPInvokeError() == LibcNative.EINTR)
+                    continue;
+                if (read < 0)
+                    throw Failed("read", path);
+                if (read == 0)
+                    break;
+                for (nint written = 0; written < read;)
+                {
+                    var n = FileCopyNative.pwrite(destination, pointer + written, read - written, offset + written);
+                    if (n < 0 && Marshal.GetLastPInvokeError() == LibcNative.EINTR)
+                        continue;
+                    if (n < 0)
+                        throw Failed("write", path);
+                    written += n;
+                }
+                offset += read;
+            }
+        }
+    }
+
+    /// <summary>The next data or hole offset at or after <paramref name="offset"/> (SEEK_DATA/SEEK_HOLE); -1 past the last data.</summary>
+    public static long Seek(int fd, long offset, bool data, string path)
+    {
+        var result = FileCopyNative.lseek(fd, offset, data ? FileCopyNative.SeekData : FileCopyNative.SeekHole);
+        if (result >= 0)
+            return result;
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == FileCopyNative.ENXIO ? -1 : throw new FileSystemCallException("seek in", path, errno);
+    }
+
+    public static void Truncate(int fd, long length, string path)
+    {
+        if (FileCopyNative.ftruncate(fd, length) != 0)
+            throw Failed("set the size of", path);
+    }
+
+    public static void MakeDirectory(string path)
+    {
+        if (FileMetadataNative.mkdir(path, 0b111_000_000) != 0)
+            throw Failed("create directory", path);
+    }
+
+    public static void MakeNode(string path, uint typeAndPermissions, ulong device)
+    {
+        if (FileMetadataNative.mknod(path, typeAndPermissions, device) != 0)
+            throw Failed("create", path);
+    }
+
+    public static void MakeSymlink(string target, string path)
+    {
+        if (FileMetadataNative.symlink(target, path) != 0)
+            throw Failed("create symlink", path);
+    }
+
+    public static void MakeHardLink(string existing, string path)
+    {
+        if (FileMetadataNative.link(existing, path) != 0)
+            throw Failed("link", path);
+    }
+
+    /// <summary>A symlink's target, byte for byte (names need not be UTF-8, but ours are read as such).</summary>
+    public static string ReadLink(string path)
+    {
+        var buffer = new byte[4096];
+        fixed (byte* pointer = buffer)
+        {
+            var length = FileMetadataNative.readlink(path, pointer, buffer.Length);
+            return length >= 0 ? Encoding.UTF8.GetString(buffer, 0, (int)length) : throw Failed("read symlink", path);
+        }
+    }
+
+    public static void SetOwner(int fd, uint uid, uint gid, string path)
+    {
+        if (FileMetadataNative.fchown(fd, uid, gid) != 0)
+            throw Failed("set the owner of", path);
+    }
+
+    public static void SetOwner(string path, uint uid, uint gid)
+    {
+        if (FileMetadataNative.lchown(path, uid, gid) != 0)
+            throw Failed("set the owner of", path);
+    }
+
+    public static void SetPermissions(int fd, uint permissions, string path)
+    {
+        if (FileMetadataNative.fchmod(fd, permissions) != 0)
+            throw Failed("set the mode of", path);
+    }
+
+    public static void SetPermissions(string path, uint permissions)
+    {
+        if (FileMetadataNative.chmod(path, permissions) != 0)
+            throw Failed("set the mode of", path);
+    }
+
+    public static void SetTimes(int fd, FileTime access, FileTime modification, string path)
+    {
+        var times = stackalloc TimeSpec[2];
+        times[0] = new TimeSpec { Seconds = access.Seconds, Nanoseconds = access.Nanoseconds };
+        times[1] = new TimeSpec { Seconds = modification.Seconds, Nanoseconds = modification.Nanoseconds };
+        if (FileMetadataNative.futimens(fd, times) != 0)
+            throw Failed("set the times of", path);
+    }
+
+    /// <summary>Sets times on the entry itself, a symlink included (never its target).</summary>
+    public static void SetTimes(string path, FileTime access, FileTime modification)
+    {
+        var times = stackalloc TimeSpec[2];
+        times[0] = new TimeSpec { Seconds = access.Seconds, Nanoseconds = access.Nanoseconds };
+        times[1] = new TimeSpec { Seconds = modification.Seconds, Nanoseconds = modification.Nanoseconds };
+        if (FileMetadataNative.utimensat(FileMetadataNative.AtCurrentDirectory, path, times, FileMetadataNative.AtSymlinkNoFollow) != 0)
+            throw Failed("set the times of", path);
+    }
+
+    /// <summary>Every extended attribute of the entry itself (not a symlink's target): user.*, trusted.*, security.*, system.*.</summary>
+    public static IReadOnlyList<(string Name, byte[] Value)> ReadExtendedAttributes(string path)
+    {
+        var size = FileMetadataNative.llistxattr(path, null, 0);
+        if (size < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno == FileCopyNative.EOPNOTSUPP ? [] : throw new FileSystemCallException("list the extended attributes of", path, errno);
+        }
+        if (size == 0)
+            return [];
+        var list = new byte[size];
+        fixed (byte* pointer = list)
+        {
+            size = FileMetadataNative.llistxattr(path, pointer, list.Length);
+        }
+        if (size < 0)
+            throw Failed("list the extended attributes of", path);
+        var attributes = new List<(string, byte[])>();
+        foreach (var name in Encoding.UTF8.GetString(list, 0, (int)size).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var value = ReadExtendedAttribute(path, name);
+            if (value is not null)
+                attributes.Add((name, value));
+        }
+        return attributes;
+    }
+
+    private static byte[]? ReadExtendedAttribute(string path, string name)
+    {
+        while (true)
+        {
+            var size = FileMetadataNative.lgetxattr(path, name, null, 0);
+            if (size < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                return errno == FileMetadataNative.ENODATA ? null : throw new FileSystemCallException($"read attribute {name} of", path, errno);
+            }
+            var value = new byte[size];
+            fixed (byte* pointer = value)
+            {
+                var read = FileMetadataNative.lgetxattr(path, name, pointer, value.Length);
+                if (read >= 0)
+                    return read == value.Length ? value : value[..(int)read];
+                if (Marshal.GetLastPInvokeError() != FileMetadataNative.ERANGE)
+                    throw Failed($"read attribute {name} of", path);
+            } // it grew between the two calls: ask again
+        }
+    }
+
+    public static void WriteExtendedAttribute(string path, string name, byte[] value)
+    {
+        fixed (byte* pointer = value)
+        {
+            if (FileMetadataNative.lsetxattr(path, name, pointer, value.Length, 0) != 0)
+                throw Failed($"set attribute {name} on", path);
+        }
+    }
+
+    private static FileSystemCallException Failed(string what, string path) =>
+        new(what, path, Marshal.GetLastPInvokeError());
+}
+
+/// <summary>A file-system call that failed, with its errno.</summary>
+internal sealed class FileSystemCallException(string what, string path, int errno)
+    : IOException($"could not {what} {path}: {Marshal.GetPInvokeErrorMessage(errno)}")
+{
+    public int Errno { get; } = errno;
+}
