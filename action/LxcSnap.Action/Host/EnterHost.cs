@@ -1,13 +1,14 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 
 namespace LxcSnap.Action.Host;
 
 /// <summary>
 /// Runs in the privileged sibling container (host PID namespace): copies this program onto the
-/// host and starts it there with nsenter inside all of PID 1's namespaces, so that liblxc sees
+/// host and starts it there with nsenter inside all of the host's namespaces, so that liblxc sees
 /// the host's lxcpath, store, locks and monitor sockets, and a container restarted after a
 /// restore belongs to the host, not to a short-lived container. Output passes straight through.
+/// The namespaces entered are kthreadd's (PID 2), which are the host's initial ones, the same
+/// reference <see cref="HostView"/> checks against; some hosts forbid even root to open PID 1's.
 /// </summary>
 /// <remarks>
 /// The copy runs on the host's own C library and liblxc (LXC must be installed on the host
@@ -19,12 +20,19 @@ internal static class EnterHost
 {
     public const string Command = "enter-host";
     private const string HostDirectory = "/var/lib/lxcsnap-action/bin";
-    private const string HostRootFromHostPidNamespace = "/proc/1/root";
+    private static readonly string Target = HostView.KernelThreadDaemon.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string HostRootFromHostPidNamespace = $"/proc/{Target}/root";
 
     public static int Run(TextWriter stderr)
     {
         var self = Environment.ProcessPath
             ?? throw new InvalidOperationException("cannot tell which file this program runs from.");
+        if (!HostView.IsKernelThreadDaemon(HostView.KernelThreadDaemon))
+        {
+            stderr.WriteLine("lxcsnap-action: host state not visible: this sibling container is not in the host's PID namespace (PID 2 is not kthreadd). " +
+                             "Its Docker engine must run on the LXC host and honour --pid host.");
+            return 1;
+        }
         string onHost;
         try
         {
@@ -38,7 +46,7 @@ internal static class EnterHost
         }
 
         var start = new ProcessStartInfo("nsenter") { UseShellExecute = false };
-        foreach (var argument in new[] { "--target", "1", "--mount", "--uts", "--ipc", "--net", "--pid", "--cgroup", "--", onHost, "host-agent" })
+        foreach (var argument in new[] { "--target", Target, "--mount", "--uts", "--ipc", "--net", "--pid", "--cgroup", "--", onHost, "host-agent" })
             start.ArgumentList.Add(argument);
         using var agent = Process.Start(start)!;
         agent.WaitForExit();
@@ -47,9 +55,7 @@ internal static class EnterHost
 
     private static string CopyOntoHost(string self)
     {
-        string hash;
-        using (var file = File.OpenRead(self))
-            hash = Convert.ToHexString(SHA256.HashData(file))[..16].ToLowerInvariant();
+        var hash = ContentHash(self);
         var onHost = $"{HostDirectory}/lxcsnap-action-{hash}";
         var seenFromHere = HostRootFromHostPidNamespace + onHost;
         if (!File.Exists(seenFromHere))
@@ -62,5 +68,17 @@ internal static class EnterHost
             File.Move(staged, seenFromHere, overwrite: true);
         }
         return onHost;
+    }
+
+    /// <summary>
+    /// FNV-1a over the file: enough to tell versions apart, and unlike SHA-256 it needs no
+    /// OpenSSL, which the slim image does not carry.
+    /// </summary>
+    private static string ContentHash(string path)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in File.ReadAllBytes(path))
+            hash = (hash ^ b) * 1099511628211UL;
+        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

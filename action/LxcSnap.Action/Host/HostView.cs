@@ -14,7 +14,8 @@ namespace LxcSnap.Action.Host;
 /// </remarks>
 internal static class HostView
 {
-    private const int KernelThreadDaemon = 2;
+    /// <summary>kthreadd's PID in the host's PID namespace: the process whose namespaces are the host's.</summary>
+    public const int KernelThreadDaemon = 2;
     private static readonly string[] Namespaces = ["pid", "mnt", "net"];
 
     /// <summary>Null when this process is in the host's namespaces, else why not.</summary>
@@ -34,7 +35,7 @@ internal static class HostView
         return null;
     }
 
-    private static bool IsKernelThreadDaemon(int pid)
+    public static bool IsKernelThreadDaemon(int pid)
     {
         try
         {

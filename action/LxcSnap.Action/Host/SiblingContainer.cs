@@ -65,7 +65,7 @@ internal sealed class SiblingContainer(string socketPath, Action<string> log)
 
     /// <summary>
     /// Privileged, with the host's PID, network, user and cgroup namespaces: what nsenter needs to
-    /// join PID 1's namespaces. No host paths are mounted: once inside the host's mount namespace
+    /// join the host's initial namespaces. No host paths are mounted: once inside the host's mount namespace
     /// the agent sees the host's own lxcpath, store, /run/lxc and allowlist.
     /// </summary>
     private static void WriteSiblingDefinition(Utf8JsonWriter body, string image, string requestJson)
