@@ -36,6 +36,12 @@ catch (ActionInputException e)
     commands.Error("LxcSnap: invalid input", e.Message + " Nothing was done.");
     return 1;
 }
+catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+{
+    // The runner shows an annotation, not a stack trace, as the reason the step failed.
+    commands.Error("LxcSnap failed", e.Message);
+    return 1;
+}
 
 int RunHostAgent()
 {

@@ -17,7 +17,22 @@ internal sealed class SiblingContainer(string socketPath, Action<string> log)
     public const string ResultPrefix = "lxcsnap-action-result ";
     private const string ExecutableInImage = "/usr/local/bin/lxcsnap-action";
 
-    public HostResult Run(HostRequest request) => RunAsync(request).GetAwaiter().GetResult();
+    public HostResult Run(HostRequest request)
+    {
+        try
+        {
+            return RunAsync(request).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or JsonException)
+        {
+            return new HostResult
+            {
+                Succeeded = false,
+                ErrorKind = "failed",
+                Error = $"the sibling container that reaches the host could not be run through the Docker socket {socketPath}: {e.Message}",
+            };
+        }
+    }
 
     private async Task<HostResult> RunAsync(HostRequest request)
     {
