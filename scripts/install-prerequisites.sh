@@ -12,6 +12,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages=(lxc lxc-templates busybox-static rsync ca-certificates curl clang zlib1g-dev xfsprogs attr tmux)
+# npx runs the action.yml validator in the tests; Debian's npm brings it where Node.js has none.
+command -v npx >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,0 +1,50 @@
+using LxcSnap.Action.Runner;
+
+namespace LxcSnap.Action.Stages;
+
+/// <summary>The action's inputs (see action.yml) and the state the main stage leaves for the post stage.</summary>
+internal static class ActionSettings
+{
+    public const string Container = "container";
+    public const string Label = "label";
+    public const string LxcPath = "lxcpath";
+    public const string SnapshotPath = "snapshot-path";
+    public const string RestoreOnFailure = "restore-on-failure";
+    public const string KeepFailed = "keep-failed";
+    public const string ReplaceOpen = "replace-open";
+    public const string JobStatus = "job-status";
+
+    /// <summary>State keys: what the main stage resolved, so the post stage ends exactly the transaction it began.</summary>
+    public static class State
+    {
+        public const string Container = "container";
+        public const string Label = "label";
+        public const string LxcPath = "lxcpath";
+        public const string SnapshotPath = "snapshot-path";
+        public const string Before = "before";
+    }
+
+    /// <summary>Outputs, as action.yml declares them.</summary>
+    public static class Output
+    {
+        public const string Before = "before-snapshot";
+        public const string After = "after-snapshot";
+        public const string Restored = "restored-snapshot";
+        public const string FailedState = "failed-state-snapshot";
+        public const string Outcome = "outcome";
+    }
+
+    public static string Title(HostResult result) => result.ErrorKind switch
+    {
+        "refused" => "LxcSnap refused",
+        "rollback-failed" => "LxcSnap restore failed",
+        _ => "LxcSnap failed",
+    };
+
+    public static void ReportFailure(WorkflowCommands commands, FileCommands files, string container, HostResult result, TimeSpan elapsed)
+    {
+        commands.Error(Title(result), result.Error ?? "unknown error");
+        files.SetOutput(Output.Outcome, result.ErrorKind ?? "failed");
+        files.AppendSummary(JobSummary.Table(container, "-", $"{result.ErrorKind}: {result.Error}", elapsed));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+
+namespace LxcSnap.Action.Stages;
+
+/// <summary>What a stage asks of the host: the runner-facing side fills it, the host agent carries it out.</summary>
+internal enum HostOperation
+{
+    /// <summary>Main stage: take the before snapshot and open the transaction.</summary>
+    SnapshotBefore,
+    /// <summary>Post stage, job succeeded: take the after snapshot.</summary>
+    SnapshotAfter,
+    /// <summary>Post stage, job failed or was cancelled: restore the before snapshot.</summary>
+    Restore,
+}
+
+internal sealed record HostRequest
+{
+    public required HostOperation Operation { get; init; }
+    public required string Container { get; init; }
+    public required string Label { get; init; }
+    /// <summary>Empty: the host's LXC default (lxc.lxcpath).</summary>
+    public string? LxcPath { get; init; }
+    /// <summary>Empty: the lxcpath followed by "snaps", as lxc-snap resolves it.</summary>
+    public string? SnapshotPath { get; init; }
+    public bool KeepFailed { get; init; }
+    public bool ReplaceOpen { get; init; }
+}
+
+/// <summary>What the host agent did, printed by it as one JSON line and read back by the stage.</summary>
+internal sealed record HostResult
+{
+    public required bool Succeeded { get; init; }
+    /// <summary>Why nothing (or not everything) was done: one message for the ::error:: annotation.</summary>
+    public string? Error { get; init; }
+    /// <summary>A short kind for the summary table: refused, failed, rollback-failed.</summary>
+    public string? ErrorKind { get; init; }
+    public string? Container { get; init; }
+    public string? LxcPath { get; init; }
+    public string? SnapshotPath { get; init; }
+    public string? Label { get; init; }
+    public string? Outcome { get; init; }
+    public string? Before { get; init; }
+    public string? After { get; init; }
+    public string? RestoredFrom { get; init; }
+    public string? FailedState { get; init; }
+    public double? DurationSeconds { get; init; }
+
+    public static HostResult Refused(string error) => new() { Succeeded = false, ErrorKind = "refused", Error = error };
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HostRequest))]
+[JsonSerializable(typeof(HostResult))]
+internal sealed partial class HostJsonContext : JsonSerializerContext;

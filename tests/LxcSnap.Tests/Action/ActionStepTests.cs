@@ -1,0 +1,204 @@
+using LxcSnap.Tests.Infrastructure;
+
+namespace LxcSnap.Tests.Action;
+
+/// <summary>
+/// The action's real entrypoints, run stage by stage as a runner runs a `uses: ./` step, on this
+/// machine, which is the LXC host here, against real containers in a temporary lxcpath.
+/// </summary>
+public sealed class ActionStepTests : IDisposable
+{
+    private readonly LxcSandbox _sandbox = LxcSandbox.Create();
+
+    private readonly string _runnerDirectory = Path.Combine(Path.GetTempPath(), "lxcsnap-tests", "runner-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private string AllowlistFile => Path.Combine(_sandbox.Root, "action-allowlist");
+
+    private RunnerHarness Step(string container = "web", string[]? wrapper = null, params (string Key, string Value)[] extra)
+    {
+        var with = new Dictionary<string, string> { ["container"] = container, ["lxcpath"] = _sandbox.LxcPath };
+        foreach (var (key, value) in extra)
+            with[key] = value;
+        var host = new Dictionary<string, string>
+        {
+            ["LXCSNAP_ACTION_ALLOWLIST"] = AllowlistFile,
+            ["LXCSNAP_ACTION_DOCKER_SOCKET"] = Path.Combine(_sandbox.Root, "no-docker.sock"),
+        };
+        return new RunnerHarness(_runnerDirectory, with, host) { Wrapper = wrapper ?? [] };
+    }
+
+    private void Allow(params string[] lines) => File.WriteAllLines(AllowlistFile, ["# containers the LxcSnap action may touch", .. lines]);
+
+    [Fact]
+    public void A_successful_job_gets_a_before_and_an_after_snapshot_and_a_summary_row()
+    {
+        var web = _sandbox.CreateBusybox("web");
+        Allow(Path.Combine(_sandbox.LxcPath, "web"));
+        var step = Step();
+
+        step.RunJob(() =>
+        {
+            LxcSandbox.WriteFile(web, "/srv/app", "deployed");
+            return "success";
+        });
+
+        var main = step.Stage("main");
+        var post = step.Stage("post");
+        Assert.True(main.ExitCode == 0, main.ToString());
+        Assert.True(post.ExitCode == 0, post.ToString());
+        Assert.Equal("web_0", main.Outputs["before-snapshot"]);
+        Assert.Equal("web_0", main.State["before"]);
+        Assert.Equal("github-4242-1-provision", main.State["label"]);
+        Assert.True(post.Outputs.ContainsKey("after-snapshot"), post.ToString());
+        Assert.Equal("web_1", post.Outputs["after-snapshot"]);
+        Assert.Equal("succeeded", post.Outputs["outcome"]);
+        Assert.Null(LxcSandbox.ReadFile(_sandbox.Snapshot("web_0"), "/srv/app"));
+        Assert.Equal("deployed", LxcSandbox.ReadFile(_sandbox.Snapshot("web_1"), "/srv/app"));
+        Assert.Equal("deployed", LxcSandbox.ReadFile(web, "/srv/app"));
+        Assert.Contains("| Container | Snapshot | Outcome | Duration |", post.Summary);
+        Assert.Matches(@"\| web \| web_0 → web_1 \| succeeded: after snapshot taken \| \d+\.\d s \|", post.Summary);
+        Assert.Contains(main.Commands, c => c.Name == "group" && c.Data == "LxcSnap: before snapshot of web");
+        Assert.Empty(step.Stages.SelectMany(s => s.Errors));
+    }
+
+    [Fact]
+    public void A_failed_job_restores_the_container_to_its_before_snapshot()
+    {
+        var web = _sandbox.CreateBusybox("web");
+        LxcSandbox.WriteFile(web, "/etc/motd", "as it was");
+        Allow(Path.Combine(Path.GetTempPath(), "lxcsnap-tests", "*", "lxc", "web"));
+        var step = Step(extra: ("keep-failed", "true"));
+
+        step.RunJob(() =>
+        {
+            LxcSandbox.WriteFile(web, "/etc/motd", "half provisioned");
+            LxcSandbox.WriteFile(web, "/srv/broken", "left by the failed job");
+            return "failure";
+        });
+
+        var post = step.Stage("post");
+        Assert.True(post.ExitCode == 0, post.ToString());
+        Assert.Equal("as it was", LxcSandbox.ReadFile(web, "/etc/motd"));
+        Assert.Null(LxcSandbox.ReadFile(web, "/srv/broken"));
+        Assert.Equal("web_0", post.Outputs["restored-snapshot"]);
+        Assert.Equal("restored", post.Outputs["outcome"]);
+        Assert.Equal("web_1", post.Outputs["failed-state-snapshot"]);
+        Assert.Equal("left by the failed job", LxcSandbox.ReadFile(_sandbox.Snapshot("web_1"), "/srv/broken"));
+        Assert.Contains(post.Commands, c => c.Name == "notice" && c.Data.Contains("web was restored to web_0"));
+        Assert.Matches(@"\| web \| restored to web_0 \| job failure: restored; failed state kept as web_1 \|", post.Summary);
+    }
+
+    [Fact]
+    public void A_cancelled_job_restores_the_container_too()
+    {
+        var web = _sandbox.CreateBusybox("web");
+        Allow(Path.Combine(_sandbox.LxcPath, "w*"));
+        var step = Step();
+
+        step.RunJob(() =>
+        {
+            LxcSandbox.WriteFile(web, "/srv/partial", "cancelled half-way");
+            return "cancelled";
+        });
+
+        var post = step.Stage("post");
+        Assert.True(post.ExitCode == 0, post.ToString());
+        Assert.Null(LxcSandbox.ReadFile(web, "/srv/partial"));
+        Assert.Equal("web_0", post.Outputs["restored-snapshot"]);
+        Assert.Contains("job cancelled: restored", post.Summary);
+    }
+
+    [Fact]
+    public void A_running_container_is_seen_running_restored_and_started_again()
+    {
+        var web = _sandbox.CreateBusybox("web");
+        Allow(Path.Combine(_sandbox.LxcPath, "web"));
+        LxcSandbox.Start(web);
+        var step = Step();
+
+        step.RunJob(() =>
+        {
+            LxcSandbox.Attach(web, "echo broken > /etc/provisioned");
+            return "failure";
+        });
+
+        var post = step.Stage("post");
+        Assert.True(post.ExitCode == 0, post.ToString());
+        Assert.Equal("RUNNING", LxcSandbox.State(web));
+        Assert.Equal("absent", LxcSandbox.Attach(web, "cat /etc/provisioned 2>/dev/null || echo absent").Trim());
+    }
+
+    [Fact]
+    public void A_container_not_on_the_allowlist_is_refused_and_nothing_is_made()
+    {
+        _sandbox.CreateBusybox("web");
+        _sandbox.CreateBusybox("db");
+        Allow(Path.Combine(_sandbox.LxcPath, "web"));
+        var before = _sandbox.Fingerprint();
+        var step = Step(container: "db");
+
+        step.RunJob(() => "success");
+
+        var main = step.Stage("main");
+        Assert.Equal(1, main.ExitCode);
+        var error = Assert.Single(main.Errors);
+        Assert.Equal("LxcSnap refused", error.Properties["title"]);
+        Assert.Contains($"container 'db' in {_sandbox.LxcPath} is not on the host's allowlist {AllowlistFile}", error.Data);
+        Assert.Empty(main.State);
+        Assert.Equal("refused", main.Outputs["outcome"]);
+        Assert.Contains("| db | - | refused:", main.Summary);
+        Assert.Equal(0, step.Stage("post").ExitCode);
+        Assert.Empty(before.Differences(_sandbox.Fingerprint()));
+    }
+
+    [Fact]
+    public void Without_an_allowlist_file_on_the_host_every_container_is_refused()
+    {
+        _sandbox.CreateBusybox("web");
+        var step = Step();
+
+        step.RunJob(() => "success");
+
+        var error = Assert.Single(step.Stage("main").Errors);
+        Assert.Contains($"the host has no allowlist {AllowlistFile}", error.Data);
+        Assert.False(Directory.Exists(_sandbox.StorePath));
+    }
+
+    [Fact]
+    public void Without_a_view_of_the_host_the_action_refuses_and_makes_nothing()
+    {
+        _sandbox.CreateBusybox("web");
+        Allow(Path.Combine(_sandbox.LxcPath, "web"));
+        var before = _sandbox.Fingerprint();
+        // Other network and mount namespaces than the host's, and no Docker socket: a container action's view.
+        var step = Step(wrapper: ["unshare", "--net", "--mount", "--propagation", "private", "--"]);
+
+        step.RunJob(() => "failure");
+
+        var main = step.Stage("main");
+        Assert.Equal(1, main.ExitCode);
+        var error = Assert.Single(main.Errors);
+        Assert.StartsWith("host state not visible: this process's mnt namespace", error.Data);
+        Assert.Contains("no Docker socket at", error.Data);
+        Assert.Empty(main.State);
+        Assert.Empty(before.Differences(_sandbox.Fingerprint()));
+    }
+
+    [Fact]
+    public void The_action_has_no_pre_stage_so_a_local_action_does_all_its_work_in_main_and_post()
+    {
+        var manifest = ActionManifest.Load();
+
+        Assert.Equal("docker", manifest.Runs["using"]);
+        Assert.False(manifest.Runs.ContainsKey("pre-entrypoint"));
+        Assert.Equal("always()", manifest.Runs["post-if"]);
+        Assert.Equal("${{ job.status }}", manifest.InputDefaults["job-status"]);
+    }
+
+    public void Dispose()
+    {
+        _sandbox.Dispose();
+        if (Directory.Exists(_runnerDirectory))
+            Directory.Delete(_runnerDirectory, recursive: true);
+    }
+}
