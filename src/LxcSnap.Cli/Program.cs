@@ -1,3 +1,6 @@
 using LxcSnap.Cli;
 
-return LxcSnapCommand.Run(args, Console.Out, Console.Error);
+// Console.Out writes through at every line: a listing of 1000 snapshots would be thousands of
+// write(2) calls. Buffer stdout and flush once; stderr stays unbuffered for progress and errors.
+using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
+return LxcSnapCommand.Run(args, stdout, Console.Error);

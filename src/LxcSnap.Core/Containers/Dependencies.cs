@@ -33,9 +33,9 @@ internal static class Dependencies
     }
 
     /// <summary>
-    /// Makes <paramref name="container"/>'s lxc_snapshots list exactly the dependents that still
-    /// exist and still name it in their lxc_rdepends, plus <paramref name="known"/> ones. Idempotent,
-    /// so it also repairs what an interrupted run left behind. Holds liblxc's own disk lock on the
+    /// Drops from <paramref name="container"/>'s lxc_snapshots the copies in a staging area that no
+    /// longer exist or no longer name it in their lxc_rdepends, and adds <paramref name="known"/>
+    /// dependents. Idempotent, so it also repairs what an interrupted run left behind. Holds liblxc's own disk lock on the
     /// container, as liblxc does when it edits the file.
     /// </summary>
     public static void Reconcile(ContainerRef container, params ContainerRef[] known)
@@ -47,13 +47,22 @@ internal static class Dependencies
         var recorded = ReadPairs(path);
         if (recorded.Count == 0 && known.Length == 0 && File.Exists(path) && IsLegacyCount(path))
             return; // the pre-2014 format holds only a count: nothing we can check.
-        var valid = recorded.Concat(known)
-            .Where(dependent => dependent.ConfigExists && DependsOn(dependent).Any(d => SameContainer(d, container)))
+        // Only entries that lxc-snap itself may have left stale are checked: those naming a copy in
+        // a staging area, and the ones being added. The rest are liblxc's own records, kept as they
+        // are: a base with 1000 snapshots would otherwise cost 1000 file reads per snapshot.
+        var valid = recorded.Where(dependent => !IsStaged(dependent) || StillDependsOn(dependent, container))
+            .Concat(known.Where(dependent => StillDependsOn(dependent, container)))
             .DistinctBy(dependent => Path.GetFullPath(dependent.Directory))
             .ToList();
         if (!valid.SequenceEqual(recorded))
             WritePairs(path, valid);
     }
+
+    private static bool StillDependsOn(ContainerRef dependent, ContainerRef container) =>
+        dependent.ConfigExists && DependsOn(dependent).Any(d => SameContainer(d, container));
+
+    private static bool IsStaged(ContainerRef dependent) =>
+        dependent.LxcPath.Contains("/" + Store.LxcSnapDirectory.Name + "/staging/", StringComparison.Ordinal);
 
     private static bool SameContainer(ContainerRef a, ContainerRef b) =>
         a.Name == b.Name && Path.GetFullPath(a.LxcPath).TrimEnd('/') == Path.GetFullPath(b.LxcPath).TrimEnd('/');
@@ -82,6 +91,6 @@ internal static class Dependencies
             File.Delete(path);
             return;
         }
-        DurableFile.WriteAllText(path, string.Concat(pairs.Select(p => $"{p.LxcPath}\n{p.Name}\n")));
+        DurableFile.ReplaceWithoutFlush(path, string.Concat(pairs.Select(p => $"{p.LxcPath}\n{p.Name}\n")));
     }
 }

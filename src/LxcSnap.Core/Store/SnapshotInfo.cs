@@ -7,14 +7,23 @@ namespace LxcSnap.Core.Store;
 /// <param name="Location">The snapshot as a container: <c>lxc-start -P STORE -n web_3</c> starts it.</param>
 /// <param name="Timestamp">The <c>ts</c> file's text (<c>2026:11:28 14:05:09</c>, local time), if any.</param>
 /// <param name="Comment">The <c>comment</c> file's text, if any.</param>
-/// <param name="Backing">How its rootfs is stored.</param>
 public sealed record SnapshotInfo(
     SnapshotName Name,
     ContainerRef Location,
     string? Timestamp,
-    string? Comment,
-    BackingStoreKind Backing)
+    string? Comment)
 {
+    /// <summary>How its rootfs is stored; read from its config when first asked (listing 1000 snapshots need not).</summary>
+    public BackingStoreKind Backing => _backing ??= ReadBacking(Location);
+
+    private BackingStoreKind? _backing;
+
+    private static BackingStoreKind ReadBacking(ContainerRef location)
+    {
+        var rootfs = location.ConfigExists ? ContainerConfig.ReadItem(location, "lxc.rootfs.path") : null;
+        return rootfs is null ? BackingStoreKind.Other : BackingStore.Parse(rootfs, _ => false).Kind;
+    }
+
     /// <summary>The time the snapshot was taken, local time; null when <c>ts</c> is missing or malformed.</summary>
     public DateTime? Time => SnapshotMetadata.ParseTimestamp(Timestamp);
 }

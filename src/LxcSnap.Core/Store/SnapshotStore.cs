@@ -76,7 +76,9 @@ public sealed class SnapshotStore
         Directory.CreateDirectory(System.IO.Path.Combine(PrivateDirectory, "versions"));
         using var storeLock = FileLock.Acquire(System.IO.Path.Combine(PrivateDirectory, "store.lock"));
         var next = HighestVersion(container) + 1;
-        DurableFile.WriteAllText(VersionMarkFile(container), next.ToString(CultureInfo.InvariantCulture));
+        // Not flushed: after a crash the published snapshots still count, and a mark lost with them
+        // gives out again only a number whose snapshot never became durable.
+        DurableFile.ReplaceWithoutFlush(VersionMarkFile(container), next.ToString(CultureInfo.InvariantCulture));
         return new SnapshotName(container, next);
     }
 
@@ -84,9 +86,7 @@ public sealed class SnapshotStore
     {
         var location = Locate(name);
         var (timestamp, comment) = SnapshotMetadata.Read(location.Directory);
-        var rootfs = ContainerConfig.ReadItem(location, "lxc.rootfs.path");
-        var backing = rootfs is null ? BackingStoreKind.Other : BackingStore.Parse(rootfs, _ => false).Kind;
-        return new SnapshotInfo(name, location, timestamp, comment, backing);
+        return new SnapshotInfo(name, location, timestamp, comment);
     }
 
     private IEnumerable<SnapshotName> SnapshotNames()

@@ -41,7 +41,8 @@ internal sealed class Staging : IDisposable
         var heldLock = FileLock.Acquire(stageLxcPath + ".lock");
         try
         {
-            DurableFile.WriteAllText(stageLxcPath + ".target", $"{final.LxcPath}\n{final.Name}\n");
+            // Unflushed is enough: a stage whose target was lost in a crash is removed whole.
+            DurableFile.ReplaceWithoutFlush(stageLxcPath + ".target", $"{final.LxcPath}\n{final.Name}\n");
             Directory.CreateDirectory(stageLxcPath);
             return new Staging(final, stageLxcPath, heldLock);
         }
