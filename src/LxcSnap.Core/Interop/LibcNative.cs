@@ -39,6 +39,9 @@ internal static partial class LibcNative
     public static partial int close(int fd);
 
     [LibraryImport(Libraries.Libc, SetLastError = true)]
+    public static partial int kill(int pid, int signal);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
     public static partial int flock(int fd, int operation);
 
     [LibraryImport(Libraries.Libc, SetLastError = true)]

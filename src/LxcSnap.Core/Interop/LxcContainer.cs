@@ -96,8 +96,30 @@ internal sealed unsafe class LxcContainer : IDisposable
     /// <summary>
     /// Clones this container to <paramref name="target"/>. liblxc fork()s inside this process
     /// (rsync and the rootfs update run in children); the caller gets the new container open.
+    /// A clone whose forked child deadlocked (see <see cref="HungForkWatchdog"/>) is tried once more:
+    /// liblxc removed what the failed one made.
     /// </summary>
     public LxcContainer Clone(ContainerRef target, CloneFlags flags, string? backingStoreType)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var watchdog = HungForkWatchdog.Arm();
+            try
+            {
+                return CloneOnce(target, flags, backingStoreType);
+            }
+            catch (LxcSnapException e) when (watchdog.KilledHungChild)
+            {
+                if (attempt == 2)
+                {
+                    throw new LxcSnapException(LxcSnapError.LxcFailed,
+                        $"{e.Message}\n  (twice, liblxc's forked child deadlocked and was stopped; run lxc-snap again)", e);
+                }
+            }
+        }
+    }
+
+    private LxcContainer CloneOnce(ContainerRef target, CloneFlags flags, string? backingStoreType)
     {
         IntPtr created = IntPtr.Zero;
         Require(c =>
