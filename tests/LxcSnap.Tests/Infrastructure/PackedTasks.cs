@@ -45,6 +45,26 @@ public static class PackedTasks
     }
 
     /// <summary>
+    /// A consumer project whose target <c>Provision</c> (defined in <paramref name="targetsXml"/>)
+    /// is guarded for <paramref name="container"/> in <paramref name="lxcPath"/>.
+    /// </summary>
+    public static string WriteGuardedProject(string directory, string container, string lxcPath, string targetsXml) =>
+        WriteConsumerProject(directory, $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <LxcSnapContainer>{container}</LxcSnapContainer>
+                <LxcSnapLxcPath>{lxcPath}</LxcSnapLxcPath>
+                <LxcSnapProvisioningTargets>Provision</LxcSnapProvisioningTargets>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="LxcSnap.Tasks" Version="{Version}" PrivateAssets="all" />
+              </ItemGroup>
+            {targetsXml}
+            </Project>
+            """);
+
+    /// <summary>
     /// Runs `dotnet build` on a consumer project as a user would, with its own NuGet cache so that
     /// the package is always the one just packed.
     /// </summary>

@@ -18,22 +18,11 @@ public sealed class CtrlCTests : IDisposable
     {
         var web = _sandbox.CreateBusybox("web");
         var marker = Path.Combine(LxcSandbox.Layers(web).Writable, "etc", "provisioned");
-        var project = PackedTasks.WriteConsumerProject(Path.Combine(_sandbox.Root, "project"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <LxcSnapContainer>web</LxcSnapContainer>
-                <LxcSnapLxcPath>{_sandbox.LxcPath}</LxcSnapLxcPath>
-                <LxcSnapProvisioningTargets>Provision</LxcSnapProvisioningTargets>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="LxcSnap.Tasks" Version="{PackedTasks.Version}" PrivateAssets="all" />
-              </ItemGroup>
+        var project = PackedTasks.WriteGuardedProject(Path.Combine(_sandbox.Root, "project"), "web", _sandbox.LxcPath, $"""
               <Target Name="Provision">
                 <WriteLinesToFile File="{marker}" Lines="half-way" Overwrite="true" />
                 <Exec Command="sleep 120" />
               </Target>
-            </Project>
             """);
         var log = Path.Combine(_sandbox.Root, "build.log");
         var packages = Path.Combine(_sandbox.Root, "packages");

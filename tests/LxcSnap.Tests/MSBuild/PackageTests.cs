@@ -10,17 +10,7 @@ public sealed class PackageTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();
 
-    private string Consumer(string container) => PackedTasks.WriteConsumerProject(Path.Combine(_sandbox.Root, "project"), $"""
-        <Project Sdk="Microsoft.NET.Sdk">
-          <PropertyGroup>
-            <TargetFramework>net10.0</TargetFramework>
-            <LxcSnapContainer>{container}</LxcSnapContainer>
-            <LxcSnapLxcPath>{_sandbox.LxcPath}</LxcSnapLxcPath>
-            <LxcSnapProvisioningTargets>Provision</LxcSnapProvisioningTargets>
-          </PropertyGroup>
-          <ItemGroup>
-            <PackageReference Include="LxcSnap.Tasks" Version="{PackedTasks.Version}" PrivateAssets="all" />
-          </ItemGroup>
+    private string Consumer(string container) => PackedTasks.WriteGuardedProject(Path.Combine(_sandbox.Root, "project"), container, _sandbox.LxcPath, """
           <Target Name="PrepareProvisioning">
             <Error Condition="'$(FailDependency)' == 'true'" Text="a target provisioning depends on failed" />
           </Target>
@@ -28,7 +18,6 @@ public sealed class PackageTests : IDisposable
             <WriteLinesToFile File="$(LxcSnapLxcPath)/$(LxcSnapContainer)/rootfs/etc/provisioned" Lines="by msbuild" Overwrite="true" />
             <Error Condition="'$(FailProvisioning)' == 'true'" Text="provisioning failed" />
           </Target>
-        </Project>
         """);
 
     private string Packages => Path.Combine(_sandbox.Root, "packages");
