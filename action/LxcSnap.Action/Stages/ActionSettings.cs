@@ -41,10 +41,23 @@ internal static class ActionSettings
         _ => "LxcSnap failed",
     };
 
-    public static void ReportFailure(WorkflowCommands commands, FileCommands files, string container, HostResult result, TimeSpan elapsed)
+    /// <summary>
+    /// Runs <paramref name="request"/> on the host inside a log group titled <paramref name="title"/>;
+    /// a failure becomes an error annotation, the outcome output and a summary row.
+    /// </summary>
+    public static (HostResult Result, TimeSpan Elapsed) RunOnHost(HostAccess host, HostRequest request, string title,
+        WorkflowCommands commands, FileCommands files)
     {
-        commands.Error(Title(result), result.Error ?? "unknown error");
-        files.SetOutput(Output.Outcome, result.ErrorKind ?? "failed");
-        files.AppendSummary(JobSummary.Table(container, "-", $"{result.ErrorKind}: {result.Error}", elapsed));
+        commands.Group(title);
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        var result = host.Run(request);
+        commands.EndGroup();
+        if (!result.Succeeded)
+        {
+            commands.Error(Title(result), result.Error ?? "unknown error");
+            files.SetOutput(Output.Outcome, result.ErrorKind ?? "failed");
+            files.AppendSummary(JobSummary.Table(request.Container, "-", $"{result.ErrorKind}: {result.Error}", elapsed.Elapsed));
+        }
+        return (result, elapsed.Elapsed);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LxcSnap.Action.Runner;
 
 namespace LxcSnap.Action.Stages;
@@ -25,15 +24,9 @@ internal sealed class MainStage(ActionInputs inputs, FileCommands files, Workflo
         _ = inputs.Boolean(ActionSettings.RestoreOnFailure, whenEmpty: true);
         _ = inputs.Boolean(ActionSettings.KeepFailed, whenEmpty: false);
 
-        commands.Group($"LxcSnap: before snapshot of {container}");
-        var elapsed = Stopwatch.StartNew();
-        var result = host.Run(request);
-        commands.EndGroup();
+        var (result, _) = ActionSettings.RunOnHost(host, request, $"LxcSnap: before snapshot of {container}", commands, files);
         if (!result.Succeeded)
-        {
-            ActionSettings.ReportFailure(commands, files, container, result, elapsed.Elapsed);
             return 1;
-        }
 
         files.SaveState(ActionSettings.State.Container, result.Container!);
         files.SaveState(ActionSettings.State.Label, result.Label!);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LxcSnap.Action.Runner;
 
 namespace LxcSnap.Action.Stages;
@@ -43,17 +42,12 @@ internal sealed class PostStage(ActionInputs inputs, FileCommands files, Workflo
             SnapshotPath = files.State(ActionSettings.State.SnapshotPath),
             KeepFailed = inputs.Boolean(ActionSettings.KeepFailed, whenEmpty: false),
         };
-        commands.Group(failed ? $"LxcSnap: the job's status is {status}: restoring {container} to {before}" : $"LxcSnap: after snapshot of {container}");
-        var elapsed = Stopwatch.StartNew();
-        var result = host.Run(request);
-        commands.EndGroup();
+        var title = failed ? $"LxcSnap: the job's status is {status}: restoring {container} to {before}" : $"LxcSnap: after snapshot of {container}";
+        var (result, elapsed) = ActionSettings.RunOnHost(host, request, title, commands, files);
         if (!result.Succeeded)
-        {
-            ActionSettings.ReportFailure(commands, files, container, result, elapsed.Elapsed);
             return 1;
-        }
 
-        var duration = TimeSpan.FromSeconds(result.DurationSeconds ?? elapsed.Elapsed.TotalSeconds);
+        var duration = TimeSpan.FromSeconds(result.DurationSeconds ?? elapsed.TotalSeconds);
         if (failed)
             ReportRestored(container, result, status!, duration);
         else

@@ -19,7 +19,7 @@ internal sealed record CopyPlan(CloneFlags Flags, string? BackingStoreType, stri
     {
         var flags = (keepIdentity ? CloneFlags.KeepName | CloneFlags.KeepMacAddress : CloneFlags.None)
                     | (allowRunning ? CloneFlags.AllowRunning : CloneFlags.None);
-        return source.Kind switch
+        CopyPlan plan = source.Kind switch
         {
             BackingStoreKind.Overlay => new(flags | CloneFlags.Snapshot, null, "overlay snapshot: delta copied, lower layer shared"),
             BackingStoreKind.Btrfs or BackingStoreKind.Zfs or BackingStoreKind.Lvm =>
@@ -27,8 +27,13 @@ internal sealed record CopyPlan(CloneFlags Flags, string? BackingStoreType, stri
             BackingStoreKind.Dir => new(flags, "dir", "full copy", OwnDirCopy: true),
             _ => new(flags, "dir", "full copy"),
         };
+        return plan with { Source = source };
     }
 
+    /// <summary>The source's backing store, the plan was chosen from.</summary>
+    public BackingStore? Source { get; init; }
+
     /// <summary>The plain directory copy to fall back on when a native snapshot is not possible there.</summary>
-    public CopyPlan AsFullCopy() => new(Flags & ~CloneFlags.Snapshot, "dir", "full copy");
+    public CopyPlan AsFullCopy() =>
+        this with { Flags = Flags & ~CloneFlags.Snapshot, BackingStoreType = "dir", Description = "full copy", MayFallBackToFullCopy = false };
 }

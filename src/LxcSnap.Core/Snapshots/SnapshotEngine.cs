@@ -89,8 +89,7 @@ public sealed partial class SnapshotEngine
     /// </summary>
     private CopyPlan CloneInto(Staging staging, LxcContainer source, CopyPlan plan, CancellationToken cancellation)
     {
-        var backing = BackingStoreOf(source);
-        if (plan.OwnDirCopy && DirContainerCopy.Handles(source.Ref, backing))
+        if (plan.OwnDirCopy && plan.Source is { } backing && DirContainerCopy.Handles(source.Ref, backing))
             return CopyDirContainer(staging, source.Ref, backing, plan, cancellation);
         plan = plan with { Description = plan.OwnDirCopy ? plan.Description + " (liblxc rsync)" : plan.Description };
         try

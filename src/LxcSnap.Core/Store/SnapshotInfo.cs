@@ -13,10 +13,11 @@ public sealed record SnapshotInfo(
     string? Timestamp,
     string? Comment)
 {
-    /// <summary>How its rootfs is stored; read from its config when first asked (listing 1000 snapshots need not).</summary>
-    public BackingStoreKind Backing => _backing ??= ReadBacking(Location);
-
-    private BackingStoreKind? _backing;
+    /// <summary>
+    /// How its rootfs is stored, read from its config when asked: listing 1000 snapshots need not.
+    /// Not cached, so that the record's equality stays that of its parameters.
+    /// </summary>
+    public BackingStoreKind Backing => ReadBacking(Location);
 
     private static BackingStoreKind ReadBacking(ContainerRef location)
     {
