@@ -120,6 +120,8 @@ internal sealed partial class CommandLineSyntax
     {
         if (parse.Errors.Count > 0)
             return (null, string.Join("\n", parse.Errors.Select(e => e.Message)));
+        if (EmptyPath(parse) is { } empty)
+            return Usage(empty);
         if (parse.CommandResult.Command != Root)
             return InterpretProvisioning(parse, Common(parse));
 
@@ -189,4 +191,14 @@ internal sealed partial class CommandLineSyntax
     };
 
     private static (CliRequest?, string?) Usage(string message) => (null, message);
+
+    /// <summary>An option given with an empty value is a mistake (an unset variable), never a request for the default.</summary>
+    private string? EmptyPath(ParseResult parse)
+    {
+        if (parse.GetResult(_lxcPath) is not null && string.IsNullOrEmpty(parse.GetValue(_lxcPath)))
+            return "-P/--lxcpath is empty: name the directory that holds the containers, or leave the option out for LXC's default.";
+        if (parse.GetResult(_snapshotPath) is not null && string.IsNullOrEmpty(parse.GetValue(_snapshotPath)))
+            return "--snapshot-path is empty: name the store's directory, or leave the option out for the default (the lxcpath followed by \"snaps\").";
+        return null;
+    }
 }

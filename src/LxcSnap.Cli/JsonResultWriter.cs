@@ -51,7 +51,7 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
         snapshot.Name.Version,
         snapshot.Time?.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
         snapshot.Timestamp,
-        snapshot.Comment,
+        snapshot.Comment?.Text,
         snapshot.Backing.ToString().ToLowerInvariant(),
         snapshot.Location.Directory,
         role is null ? null : new SnapshotProvisioningJson(JsonNamingPolicy.CamelCase.ConvertName(role.Step.ToString()), Describe(role.Transaction)));

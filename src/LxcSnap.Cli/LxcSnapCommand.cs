@@ -12,6 +12,8 @@ internal static class LxcSnapCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        // First of all, so that a Ctrl+C at any instant after start-up is an orderly interruption.
+        using var interruption = new InterruptionGuard();
         var syntax = new CommandLineSyntax();
         var parse = syntax.Root.Parse(args);
         if (parse.Action is System.CommandLine.Help.HelpAction)
@@ -22,7 +24,6 @@ internal static class LxcSnapCommand
         if (request is null)
             return errors.Report("usage", usageError + "\nTry 'lxc-snap --help' for more information.", ExitCodes.Usage);
 
-        using var interruption = new InterruptionGuard();
         try
         {
             return Execute(request, stdout, stderr, interruption.Token);
@@ -41,7 +42,8 @@ internal static class LxcSnapCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return errors.Report(LxcSnapError.FilesystemFailed, e.Message, ExitCodes.Failure);
+            var failure = LxcSnapException.FromFileSystem(e);
+            return errors.Report(failure.Error, failure.Message, ExitCodes.Failure);
         }
     }
 
@@ -64,11 +66,12 @@ internal static class LxcSnapCommand
                 output.Snapshot(engine.Snapshot(request.Target!, comment, request.AllowRunning, cancellation));
                 break;
             case CliMode.ListContainers:
+                if (!engine.Store.Exists)
+                    NoticeWriter(stderr)($"the snapshot store {engine.Store.Path} does not exist (nothing was snapshotted into it yet).");
                 output.Containers(engine.Store, engine.Store.Containers());
                 break;
             case CliMode.ListSnapshots:
-                var roles = new ProvisioningTransactions(engine).Roles(request.Target!);
-                output.Snapshots(engine.Store, request.Target!, engine.Store.Snapshots(request.Target!), roles);
+                ListSnapshots(engine, request.Target!, output, stderr);
                 break;
             case CliMode.Restore:
                 output.Restore(engine.Restore(request.Target!, request.NewName!, request.Force, cancellation));
@@ -83,6 +86,28 @@ internal static class LxcSnapCommand
         return ExitCodes.Success;
     }
 
+    /// <summary>
+    /// -l NAME: the listing on stdout; on stderr, what is wrong with a snapshot's metadata, and a
+    /// word when there is nothing to list (so that an empty stdout is never mistaken for an answer).
+    /// </summary>
+    private static void ListSnapshots(SnapshotEngine engine, string container, IResultWriter output, TextWriter stderr)
+    {
+        var notices = NoticeWriter(stderr);
+        var snapshots = engine.Store.Snapshots(container);
+        var roles = new ProvisioningTransactions(engine, notices).Roles(container);
+        foreach (var problem in snapshots.SelectMany(s => s.Problems))
+            notices(problem);
+        if (snapshots.Count == 0)
+        {
+            notices(engine.Store.Exists
+                ? $"no snapshots of {Printable.Quote(container)} in {engine.Store.Path}."
+                : $"the snapshot store {engine.Store.Path} does not exist (nothing was snapshotted into it yet).");
+        }
+        output.Snapshots(engine.Store, container, snapshots, roles);
+    }
+
+    private static Action<string> NoticeWriter(TextWriter stderr) => note => stderr.WriteLine($"lxc-snap: {note}");
+
     private static SnapshotEngine CreateEngine(CliRequest request, TextWriter stderr)
     {
         var lxcPath = Path.GetFullPath(request.LxcPath ?? DefaultLxcPath(request));
@@ -92,7 +117,7 @@ internal static class LxcSnapCommand
                 $"lxcpath '{request.LxcPath}' does not exist: give the directory that holds your containers.");
         }
         var store = SnapshotStore.Resolve(request.SnapshotPath, lxcPath);
-        return new SnapshotEngine(lxcPath, store, note => stderr.WriteLine($"lxc-snap: {note}"));
+        return new SnapshotEngine(lxcPath, store, NoticeWriter(stderr));
     }
 
     // Listing needs no liblxc: it reads the store. Everything else asks liblxc for its default.

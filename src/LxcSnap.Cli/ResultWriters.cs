@@ -36,22 +36,48 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
             stdout.WriteLine(container);
     }
 
+    /// <remarks>
+    /// Comments are bytes, not necessarily text: the listing is put together as bytes in memory
+    /// and written to stdout in one go (1000 snapshots are one write, not one per comment).
+    /// </remarks>
     public void Snapshots(SnapshotStore store, string container, IReadOnlyList<SnapshotInfo> snapshots, IReadOnlyDictionary<string, SnapshotRole> roles)
     {
-        foreach (var snapshot in snapshots)
+        var listing = new MemoryStream();
+        using (var text = new StreamWriter(listing, new System.Text.UTF8Encoding(false), 16 * 1024, leaveOpen: true))
         {
-            stdout.Write($"{container} {snapshot.Name.Version}");
-            if (snapshot.Timestamp is not null)
-                stdout.Write($"\t{snapshot.Timestamp}");
-            stdout.WriteLine();
-            if (snapshot.Comment is not null)
+            foreach (var snapshot in snapshots)
             {
-                stdout.WriteLine("Commit comment:");
-                foreach (var line in snapshot.Comment.TrimEnd('\n').Split('\n'))
-                    stdout.WriteLine($" {line}");
+                text.Write($"{container} {snapshot.Name.Version}");
+                if (snapshot.Timestamp is not null)
+                    text.Write($"\t{snapshot.Timestamp}");
+                text.WriteLine();
+                if (snapshot.Comment is not null)
+                    WriteComment(text, snapshot.Comment);
+                if (roles.TryGetValue(snapshot.Name.ToString(), out var role))
+                    text.WriteLine($"Provisioning '{role.Transaction.Label}': {Describe(role)}");
             }
-            if (roles.TryGetValue(snapshot.Name.ToString(), out var role))
-                stdout.WriteLine($"Provisioning '{role.Transaction.Label}': {Describe(role)}");
+        }
+        RawOutput.Write(stdout, listing.GetBuffer().AsSpan(0, (int)listing.Length));
+    }
+
+    /// <summary>
+    /// As the original tool: <c>Commit comment:</c>, then every line of the file (getline's lines,
+    /// blank ones included) after one space, byte for byte. A last line without a newline gets one,
+    /// so that the next snapshot starts a line of its own.
+    /// </summary>
+    private static void WriteComment(StreamWriter text, SnapshotComment comment)
+    {
+        text.WriteLine("Commit comment:");
+        var rest = comment.Bytes;
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..(end + 1)];
+            text.Write(' ');
+            RawOutput.Write(text, line);
+            if (end < 0)
+                text.WriteLine();
+            rest = rest[line.Length..];
         }
     }
 

@@ -15,8 +15,15 @@ public enum LxcSnapError
     TargetExists,
     SnapshotInUse,
     CommentUnreadable,
-    /// <summary>The host's filesystem refused something (permissions, space, ...).</summary>
+    /// <summary>The host's filesystem refused something (space, read-only, I/O error, ...).</summary>
     FilesystemFailed,
+    /// <summary>The caller lacks the rights on a path (EACCES, EPERM): lxc-snap needs root or the owner's rights.</summary>
+    PermissionDenied,
+    /// <summary>
+    /// A snapshot holds or points at data lxc-snap did not make (a root filesystem outside its
+    /// own directory, another tool's snapshots inside it): refused rather than deleted.
+    /// </summary>
+    ForeignContent,
     /// <summary>The container already has an open provisioning transaction.</summary>
     TransactionConflict,
     /// <summary>No open provisioning transaction matches.</summary>
@@ -38,4 +45,7 @@ public sealed class LxcSnapException : Exception
     }
 
     public LxcSnapError Error { get; }
+
+    /// <summary>A file-system failure (IOException, UnauthorizedAccessException) in the words lxc-snap uses for it everywhere.</summary>
+    public static LxcSnapException FromFileSystem(Exception failure) => FileSystemErrors.From(failure);
 }

@@ -10,6 +10,10 @@ namespace LxcSnap.Core.Containers;
 /// source, although only the source's lower layer is shared (the delta is copied). Left alone,
 /// that would make a container undeletable while it has snapshots and a snapshot undeletable once
 /// restored. We keep only the true dependencies.
+///
+/// Every change is a read-modify-write made under liblxc's own disk lock on the container whose
+/// file it is (<see cref="LxcDiskLock"/>), the lock liblxc takes when it appends to or removes
+/// from lxc_snapshots, and is written atomically, so no entry of another writer is ever lost.
 /// </summary>
 internal static class Dependencies
 {
@@ -18,40 +22,62 @@ internal static class Dependencies
 
     /// <summary>What <paramref name="container"/> depends on, from its lxc_rdepends.</summary>
     public static IReadOnlyList<ContainerRef> DependsOn(ContainerRef container) =>
-        ReadPairs(Path.Combine(container.Directory, DependsOnFile));
+        ReadPairs(Path.Combine(container.Directory, DependsOnFile)) ?? [];
 
     /// <summary>The containers recorded as depending on <paramref name="container"/>.</summary>
     public static IReadOnlyList<ContainerRef> Dependents(ContainerRef container) =>
-        ReadPairs(Path.Combine(container.Directory, DependentsFile));
+        ReadPairs(Path.Combine(container.Directory, DependentsFile)) ?? [];
 
-    /// <summary>Removes <paramref name="dependency"/> from what <paramref name="container"/> depends on.</summary>
+    /// <summary>
+    /// Removes <paramref name="dependency"/> from what the staged copy <paramref name="container"/>
+    /// depends on. No lock: until it is published, no other process knows the copy.
+    /// </summary>
     public static void Forget(ContainerRef container, ContainerRef dependency)
     {
         var path = Path.Combine(container.Directory, DependsOnFile);
-        var kept = ReadPairs(path).Where(d => !SameContainer(d, dependency)).ToList();
-        WritePairs(path, kept);
+        var recorded = ReadPairs(path) ?? [];
+        var kept = recorded.Where(d => !SameContainer(d, dependency)).ToList();
+        if (kept.Count != recorded.Count)
+            WritePairs(path, kept);
     }
 
-    /// <summary>
-    /// Drops from <paramref name="container"/>'s lxc_snapshots the copies in a staging area that no
-    /// longer exist or no longer name it in their lxc_rdepends, and adds <paramref name="known"/>
-    /// dependents. Idempotent, so it also repairs what an interrupted run left behind. Holds liblxc's own disk lock on the
-    /// container, as liblxc does when it edits the file.
-    /// </summary>
-    public static void Reconcile(ContainerRef container, params ContainerRef[] known)
+    /// <summary>Lists <paramref name="dependent"/> among <paramref name="container"/>'s dependents, if it is not listed yet.</summary>
+    public static void Register(ContainerRef container, ContainerRef dependent)
     {
         if (!container.ConfigExists)
             return;
         var path = Path.Combine(container.Directory, DependentsFile);
         using var diskLock = LxcDiskLock.Acquire(container);
         var recorded = ReadPairs(path);
-        if (recorded.Count == 0 && known.Length == 0 && File.Exists(path) && IsLegacyCount(path))
+        if (recorded is null)
+            return; // the pre-2014 format holds only a count: nothing we can add to.
+        if (!recorded.Any(d => SameContainer(d, dependent)))
+            WritePairs(path, [.. recorded, dependent]);
+    }
+
+    /// <summary>
+    /// Puts <paramref name="container"/>'s lxc_snapshots right: drops the copies in a staging
+    /// area that no longer exist or no longer name it in their lxc_rdepends, and lists each of
+    /// <paramref name="verify"/> exactly when it depends on <paramref name="container"/>.
+    /// Idempotent, so it also repairs what an interrupted run left behind.
+    /// </summary>
+    public static void Reconcile(ContainerRef container, params ContainerRef[] verify)
+    {
+        if (!container.ConfigExists)
+            return;
+        var path = Path.Combine(container.Directory, DependentsFile);
+        using var diskLock = LxcDiskLock.Acquire(container);
+        var recorded = ReadPairs(path);
+        if (recorded is null)
             return; // the pre-2014 format holds only a count: nothing we can check.
         // Only entries that lxc-snap itself may have left stale are checked: those naming a copy in
-        // a staging area, and the ones being added. The rest are liblxc's own records, kept as they
+        // a staging area, and the ones to verify. The rest are liblxc's own records, kept as they
         // are: a base with 1000 snapshots would otherwise cost 1000 file reads per snapshot.
-        var valid = recorded.Where(dependent => !IsStaged(dependent) || StillDependsOn(dependent, container))
-            .Concat(known.Where(dependent => StillDependsOn(dependent, container)))
+        var valid = recorded
+            .Where(dependent => verify.Any(v => SameContainer(v, dependent)) || IsStaged(dependent)
+                ? StillDependsOn(dependent, container)
+                : true)
+            .Concat(verify.Where(dependent => !recorded.Any(r => SameContainer(r, dependent)) && StillDependsOn(dependent, container)))
             .DistinctBy(dependent => Path.GetFullPath(dependent.Directory))
             .ToList();
         if (!valid.SequenceEqual(recorded))
@@ -67,13 +93,25 @@ internal static class Dependencies
     private static bool SameContainer(ContainerRef a, ContainerRef b) =>
         a.Name == b.Name && Path.GetFullPath(a.LxcPath).TrimEnd('/') == Path.GetFullPath(b.LxcPath).TrimEnd('/');
 
-    private static bool IsLegacyCount(string path) => int.TryParse(File.ReadAllText(path).Trim(), out _);
-
-    private static List<ContainerRef> ReadPairs(string path)
+    /// <summary>
+    /// The pairs in <paramref name="path"/>: none when it does not exist (liblxc deletes an empty
+    /// lxc_snapshots), null for the pre-2014 format that holds only a count. One read, no
+    /// separate existence check: another writer may delete the file at any moment.
+    /// </summary>
+    private static List<ContainerRef>? ReadPairs(string path)
     {
-        if (!File.Exists(path))
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
             return [];
-        var lines = File.ReadAllLines(path);
+        }
+        if (int.TryParse(text.Trim(), out _))
+            return null;
+        var lines = text.Split('\n');
         var pairs = new List<ContainerRef>();
         for (var i = 0; i + 1 < lines.Length; i += 2)
         {
@@ -86,6 +124,7 @@ internal static class Dependencies
     // liblxc deletes an empty lxc_snapshots file; so do we, for both files.
     private static void WritePairs(string path, List<ContainerRef> pairs)
     {
+        DurableFile.RemoveAbandonedTemporaries(path);
         if (pairs.Count == 0)
         {
             File.Delete(path);

@@ -24,8 +24,7 @@ internal sealed class FileContentCopier
             return;
         if (_reflinkWorks)
         {
-            var errno = PosixFiles.TryClone(source, destination);
-            if (errno == 0)
+            if (PosixFiles.TryClone(source, destination) is not { } errno)
             {
                 Record(ContentCopyMethod.Reflink);
                 return;
@@ -54,8 +53,7 @@ internal sealed class FileContentCopier
     {
         if (_copyFileRangeWorks)
         {
-            var errno = PosixFiles.TryCopyRange(source, destination, offset, length, destinationPath);
-            if (errno == 0)
+            if (PosixFiles.TryCopyRange(source, destination, offset, length, destinationPath) is not { } errno)
             {
                 Record(ContentCopyMethod.CopyFileRange);
                 return;
@@ -75,6 +73,6 @@ internal sealed class FileContentCopier
     }
 
     /// <summary>The errnos that mean "not here" (other file system, no support), not "went wrong".</summary>
-    private static bool IsUnsupported(int errno) =>
-        errno is FileCopyNative.EOPNOTSUPP or FileCopyNative.EXDEV or FileCopyNative.EINVAL or FileCopyNative.ENOTTY or FileCopyNative.ENOSYS;
+    private static bool IsUnsupported(Errno errno) =>
+        errno is Errno.EOPNOTSUPP or Errno.EXDEV or Errno.EINVAL or Errno.ENOTTY or Errno.ENOSYS;
 }

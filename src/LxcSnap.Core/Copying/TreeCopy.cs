@@ -32,7 +32,7 @@ internal static class TreeCopy
 
         var root = new Entry(source, destination, PosixFiles.Stat(source));
         if (root.Status.Kind != FileKind.Directory)
-            throw new FileSystemCallException("copy the tree", source, 20 /* ENOTDIR */);
+            throw new FileSystemCallException("copy the tree", source, Errno.ENOTDIR);
         Walk(root, skip ?? new HashSet<string>(), directories, entries, links, firstNameOfInode, cancellation);
 
         var contents = new FileContentCopier();
@@ -43,7 +43,11 @@ internal static class TreeCopy
         };
         try
         {
-            Parallel.ForEach(entries, options, entry => CopyEntry(entry, contents));
+            Parallel.ForEach(entries, options, entry =>
+            {
+                CopyEntry(entry, contents);
+                CrashPoints.Reach("tree-copy.entry");
+            });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Globalization;
 using LxcSnap.Core.Interop;
 
 namespace LxcSnap.Core;
@@ -6,9 +6,14 @@ namespace LxcSnap.Core;
 /// <summary>
 /// Writes that survive a crash: a file is written to a temporary name, flushed to disk and renamed
 /// over the target, so readers see the old content or the new, never half of it.
+///
+/// Modes follow LXC: a file that exists keeps its mode (liblxc's lxc_snapshots is 0644, its
+/// config 0640), a new one is made rw-r----- as liblxc makes a container's config.
 /// </summary>
 internal static class DurableFile
 {
+    public const UnixFileMode NewFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+
     public static void WriteAllText(string path, string content) =>
         WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(content));
 
@@ -26,19 +31,24 @@ internal static class DurableFile
     /// and until then nothing refers to it. Each fsync costs a journal commit (~1.5 ms here), and
     /// a snapshot writes several such files (config, ts, comment, dependency records).
     /// </remarks>
-    public static void WriteAllBytes(string path, byte[] content) =>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content) =>
         Write(path, content, flush: !Store.LxcSnapDirectory.IsInsideStagedCopy(path));
 
-    private static void Write(string path, byte[] content, bool flush)
+    private static void Write(string path, ReadOnlySpan<byte> content, bool flush)
     {
-        var temporary = $"{path}.lxcsnap-{Environment.ProcessId}.tmp";
+        var temporary = $"{path}{TemporaryMarker}{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.tmp";
+        var existingMode = PosixFiles.TryStat(path, out _) is { Kind: FileKind.Regular } existing ? (UnixFileMode)existing.Permissions : (UnixFileMode?)null;
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = NewFileMode };
+            using (var stream = new FileStream(temporary, options))
             {
+                if (existingMode is { } mode)
+                    File.SetUnixFileMode(stream.SafeFileHandle, mode);
                 stream.Write(content);
                 stream.Flush(flushToDisk: flush);
             }
+            CrashPoints.Reach("durable-file.written");
             File.Move(temporary, path, overwrite: true);
         }
         catch
@@ -49,6 +59,35 @@ internal static class DurableFile
         if (flush)
             SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
+
+    private const string TemporaryMarker = ".lxcsnap-";
+
+    /// <summary>
+    /// Removes the temporary files that writers of <paramref name="path"/> killed mid-write left
+    /// beside it (<c>NAME.lxcsnap-PID.tmp</c> of a process that no longer exists): for files kept
+    /// in directories that are not lxc-snap's own, such as a container's lxc_snapshots.
+    /// </summary>
+    public static void RemoveAbandonedTemporaries(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var prefix = Path.GetFileName(path) + TemporaryMarker;
+        try
+        {
+            foreach (var temporary in Directory.EnumerateFiles(directory, prefix + "*.tmp"))
+            {
+                var pid = Path.GetFileName(temporary)[prefix.Length..^".tmp".Length];
+                if (int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var owner) && !ProcessIsAlive(owner))
+                    File.Delete(temporary);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Tidying up is best effort: the next write tries again.
+        }
+    }
+
+    private static bool ProcessIsAlive(int pid) =>
+        LibcNative.kill(pid, 0) == 0 || ErrnoExtensions.LastError() != Errno.ESRCH;
 
     /// <summary>fsync on a directory makes the names created or renamed in it durable.</summary>
     public static void SyncDirectory(string directory)
@@ -68,13 +107,11 @@ internal static class DurableFile
     {
         var fd = LibcNative.open(path, LibcNative.OpenReadOnly | LibcNative.OpenDirectory | LibcNative.OpenCloseOnExec, 0);
         if (fd < 0)
-            throw new LxcSnapException(LxcSnapError.FilesystemFailed,
-                $"could not open {path} to flush it: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}.");
+            throw FileSystemErrors.From(new FileSystemCallException("open", path, ErrnoExtensions.LastError()));
         try
         {
             if (LibcNative.syncfs(fd) != 0)
-                throw new LxcSnapException(LxcSnapError.FilesystemFailed,
-                    $"could not flush {path} to disk: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}.");
+                throw FileSystemErrors.From(new FileSystemCallException("flush to disk", path, ErrnoExtensions.LastError()));
         }
         finally
         {

@@ -1,17 +1,29 @@
-using System.Runtime.InteropServices;
 using LxcSnap.Core.Interop;
+using Microsoft.Win32.SafeHandles;
 
 namespace LxcSnap.Core;
 
 /// <summary>
-/// An exclusive flock(2) on a lock file. The kernel drops it when the process dies, which is what
-/// lets a later run tell an abandoned operation from one still under way.
+/// A flock(2) on a lock file. The kernel drops it when the process dies, which is what lets a
+/// later run tell an abandoned operation from one still under way.
+///
+/// A lock file that is ever unlinked needs care: a process can open it just before another
+/// unlinks it and then hold a lock on a name that no longer exists. <see cref="TryClaim"/> checks
+/// for that; lock files that are never unlinked (the store lock, container locks) need no check.
 /// </summary>
 internal sealed class FileLock : IDisposable
 {
-    private int _fd;
+    private const int LockShared = 1;
+    private const int LockExclusive = 2;
+    private const int LockNonBlocking = 4;
+    private const int OpenExclusive = 0x80;
 
-    private FileLock(int fd, string path)
+    /// <summary>rw-r----- like LXC's own config files: lock files hold nothing, but nobody else needs them.</summary>
+    private const int FileMode = 0b110_100_000;
+
+    private readonly SafeFileHandle _fd;
+
+    private FileLock(SafeFileHandle fd, string path)
     {
         _fd = fd;
         Path = path;
@@ -19,29 +31,32 @@ internal sealed class FileLock : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Waits until the lock is free, then holds it.</summary>
-    public static FileLock Acquire(string path) => TryAcquire(path, wait: true)!;
+    /// <summary>Waits until the lock is free, then holds it (creating the file if needed).</summary>
+    /// <param name="shared">A shared lock, which others may hold at the same time; excludes only exclusive holders.</param>
+    public static FileLock Acquire(string path, bool shared = false) =>
+        Take(path, LibcNative.OpenCreate, shared ? LockShared : LockExclusive, path)!;
 
-    /// <summary>Holds the lock if it is free right now; null if another process holds it.</summary>
-    public static FileLock? TryAcquire(string path) => TryAcquire(path, wait: false);
+    /// <summary>Holds the lock if it is free right now (creating the file if needed); null if another process holds it.</summary>
+    public static FileLock? TryAcquire(string path) =>
+        Take(path, LibcNative.OpenCreate, LockExclusive | LockNonBlocking, path);
 
-    private static FileLock? TryAcquire(string path, bool wait)
+    /// <summary>Creates a new lock file already locked: nobody can ever see it unlocked while we live.</summary>
+    public static FileLock CreateHeld(string path) =>
+        Take(path, LibcNative.OpenCreate | OpenExclusive, LockExclusive | LockNonBlocking, path)
+        ?? throw new LxcSnapException(LxcSnapError.FilesystemFailed, $"lock file {path} was locked by another process as soon as it was made.");
+
+    /// <summary>
+    /// Takes over an existing lock file whose holder is gone: null if the file does not exist, its
+    /// lock is held, or the name no longer leads to the file we locked (it was unlinked, or
+    /// replaced, between our open and our lock).
+    /// </summary>
+    public static FileLock? TryClaim(string path)
     {
-        var fd = LibcNative.open(path, LibcNative.OpenReadWrite | LibcNative.OpenCreate | LibcNative.OpenCloseOnExec, 0b110_100_100);
-        if (fd < 0)
-            throw Failed("open", path);
-        var operation = LibcNative.LockExclusive | (wait ? 0 : LibcNative.LockNonBlocking);
-        while (LibcNative.flock(fd, operation) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno == LibcNative.EINTR)
-                continue;
-            LibcNative.close(fd);
-            if (errno == LibcNative.EWOULDBLOCK)
-                return null;
-            throw Failed("lock", path);
-        }
-        return new FileLock(fd, path);
+        var taken = Take(path, 0, LockExclusive | LockNonBlocking, path);
+        if (taken is null || taken.IsStillNamedBy(path))
+            return taken;
+        taken.Dispose();
+        return null;
     }
 
     /// <summary>Removes the lock file while still holding the lock, then releases it.</summary>
@@ -51,16 +66,39 @@ internal sealed class FileLock : IDisposable
         Dispose();
     }
 
-    public void Dispose()
+    public void Dispose() => _fd.Dispose();
+
+    private bool IsStillNamedBy(string path)
     {
-        if (_fd >= 0)
-        {
-            LibcNative.close(_fd);
-            _fd = -1;
-        }
+        var named = PosixFiles.TryStat(path, out _);
+        var held = PosixFiles.TryStatDescriptor((int)_fd.DangerousGetHandle(), out _);
+        return named is not null && held is not null && named.Identity == held.Identity;
     }
 
-    internal static LxcSnapException Failed(string what, string path) =>
-        new(LxcSnapError.FilesystemFailed,
-            $"could not {what} lock file {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}.");
+    private static FileLock? Take(string path, int openFlags, int operation, string displayPath)
+    {
+        var fd = LibcNative.open(path, LibcNative.OpenReadWrite | LibcNative.OpenCloseOnExec | openFlags, FileMode);
+        if (fd < 0)
+        {
+            var errno = ErrnoExtensions.LastError();
+            if (errno == Errno.ENOENT && (openFlags & LibcNative.OpenCreate) == 0)
+                return null;
+            throw Failed("open", displayPath, errno);
+        }
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        while (LibcNative.flock(fd, operation) != 0)
+        {
+            var errno = ErrnoExtensions.LastError();
+            if (errno == Errno.EINTR)
+                continue;
+            handle.Dispose();
+            if (errno == ErrnoExtensions.EWOULDBLOCK)
+                return null;
+            throw Failed("lock", displayPath, errno);
+        }
+        return new FileLock(handle, path);
+    }
+
+    internal static LxcSnapException Failed(string what, string path, Errno errno) =>
+        FileSystemErrors.From(new FileSystemCallException($"{what} lock file", path, errno));
 }

@@ -18,14 +18,6 @@ internal static partial class FileCopyNative
     public const int OpenNoAccessTime = 0x40000;
     public const int OpenCloseOnExec = 0x80000;
 
-    public const int EPERM = 1;
-    public const int ENXIO = 6;
-    public const int EXDEV = 18;
-    public const int EINVAL = 22;
-    public const int ENOTTY = 25;
-    public const int ENOSYS = 38;
-    public const int EOPNOTSUPP = 95;
-
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     public static partial int ioctl(int fd, ulong request, int argument);
 

@@ -7,8 +7,6 @@ internal static partial class FileMetadataNative
 {
     public const int AtCurrentDirectory = -100;
     public const int AtSymlinkNoFollow = 0x100;
-    public const int ENODATA = 61;
-    public const int ERANGE = 34;
 
     [LibraryImport(Libraries.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int mkdir(string path, uint mode);

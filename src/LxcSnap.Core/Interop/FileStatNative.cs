@@ -6,6 +6,7 @@ namespace LxcSnap.Core.Interop;
 internal static partial class FileStatNative
 {
     public const int AtSymlinkNoFollow = 0x100;
+    public const int AtEmptyPath = 0x1000;
     public const uint StatxBasicStats = 0x7ff;
 
     [LibraryImport(Libraries.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]

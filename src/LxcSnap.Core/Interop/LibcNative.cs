@@ -12,6 +12,8 @@ internal static partial class LibcNative
     public const int OpenReadOnly = 0;
     public const int OpenReadWrite = 2;
     public const int OpenCreate = 0x40;
+    public const int OpenNonBlocking = 0x800;
+    public const int OpenNoFollow = 0x20000;
     public const int OpenDirectory = 0x10000;
     public const int OpenCloseOnExec = 0x80000;
 
@@ -19,11 +21,6 @@ internal static partial class LibcNative
     public const int LockNonBlocking = 4;
 
     public const uint MemfdCloseOnExec = 1;
-
-    public const int EWOULDBLOCK = 11;
-    public const int EINTR = 4;
-    public const int EEXIST = 17;
-    public const int ENOENT = 2;
 
     /// <summary>Frees memory that liblxc allocated for the caller.</summary>
     [LibraryImport(Libraries.Libc)]
@@ -37,6 +34,10 @@ internal static partial class LibcNative
 
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     public static partial int close(int fd);
+
+    /// <summary>The canonical absolute path, symlinks resolved; malloc'd (free it), or null with errno.</summary>
+    [LibraryImport(Libraries.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial IntPtr realpath(string path, IntPtr resolved);
 
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     public static partial int kill(int pid, int signal);
@@ -52,9 +53,6 @@ internal static partial class LibcNative
 
     [LibraryImport(Libraries.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int memfd_create(string name, uint flags);
-
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    public static unsafe partial nint pread(int fd, byte* buffer, nint count, long offset);
 
     /// <summary>fcntl with a <c>struct flock</c>, for the open-file-description locks LXC uses.</summary>
     [LibraryImport(Libraries.Libc, SetLastError = true)]

@@ -99,14 +99,15 @@ internal sealed unsafe class LxcContainer : IDisposable
     /// A clone whose forked child deadlocked (see <see cref="HungForkWatchdog"/>) is tried once more:
     /// liblxc removed what the failed one made.
     /// </summary>
-    public LxcContainer Clone(ContainerRef target, CloneFlags flags, string? backingStoreType)
+    /// <param name="describedAs">The name to give the copy in messages (its final name, not the staging area it is made in).</param>
+    public LxcContainer Clone(ContainerRef target, CloneFlags flags, string? backingStoreType, ContainerRef? describedAs = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             using var watchdog = HungForkWatchdog.Arm();
             try
             {
-                return CloneOnce(target, flags, backingStoreType);
+                return CloneOnce(target, flags, backingStoreType, describedAs ?? target);
             }
             catch (LxcSnapException e) when (watchdog.KilledHungChild)
             {
@@ -119,7 +120,7 @@ internal sealed unsafe class LxcContainer : IDisposable
         }
     }
 
-    private LxcContainer CloneOnce(ContainerRef target, CloneFlags flags, string? backingStoreType)
+    private LxcContainer CloneOnce(ContainerRef target, CloneFlags flags, string? backingStoreType, ContainerRef describedAs)
     {
         IntPtr created = IntPtr.Zero;
         Require(c =>
@@ -134,7 +135,7 @@ internal sealed unsafe class LxcContainer : IDisposable
                 created = clone(c, name, path, (int)flags, type, null, 0, IntPtr.Zero);
             }
             return created != IntPtr.Zero;
-        }, $"could not copy {Ref} to {target}");
+        }, $"could not copy {Ref} to {describedAs}");
         return new LxcContainer(target, new LxcContainerHandle(created));
     }
 

@@ -45,7 +45,33 @@ internal sealed partial class LxcLog
                 return new LxcLog(null);
             }
         }
+        DetachStderrAppender();
         return new LxcLog(file);
+    }
+
+    /// <summary>
+    /// liblxc's lxc_log_init (log.c, 5.0.2 and since 2.x) chains its stderr appender after the log
+    /// file's whenever a file is set, whatever <c>quiet</c> says, so every error it logs was also
+    /// printed raw ("lxc-snap: lxc-snap: ../src/lxc/lxccontainer.c: do_lxcapi_clone: 3797 error:
+    /// ...") before we print it with its context. The appender chain is not public API, but its
+    /// head is the exported <c>lxc_log_category_lxc</c>, a <c>struct lxc_log_category</c> {name,
+    /// priority, appender, parent} whose appenders are {name, append, next}, unchanged since LXC's
+    /// first logging code. The stderr appender is unlinked only when every name is the expected
+    /// one; otherwise liblxc keeps printing, which costs only tidiness.
+    /// </summary>
+    private static void DetachStderrAppender()
+    {
+        if (!NativeLibrary.TryLoad(Libraries.Lxc, out var library) || !NativeLibrary.TryGetExport(library, "lxc_log_category_lxc", out var category))
+            return;
+        if (Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(category)) != "lxc")
+            return;
+        var fileAppender = Marshal.ReadIntPtr(category, 2 * IntPtr.Size);
+        if (fileAppender == IntPtr.Zero || Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(fileAppender)) != "logfile")
+            return;
+        var next = Marshal.ReadIntPtr(fileAppender, 2 * IntPtr.Size);
+        if (next == IntPtr.Zero || Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(next)) != "stderr")
+            return;
+        Marshal.WriteIntPtr(fileAppender, 2 * IntPtr.Size, Marshal.ReadIntPtr(next, 2 * IntPtr.Size));
     }
 
     /// <summary>The current end of the log; pass it to <see cref="LinesSince"/> after a call.</summary>
@@ -69,15 +95,15 @@ internal sealed partial class LxcLog
         return lines.Count <= MaxLinesInError ? lines : lines[^MaxLinesInError..];
     }
 
-    // "lxc-snap 20261128134512.123 ERROR    storage - storage/storage.c:storage_copy:331 - text"
-    // becomes "storage_copy: text".
+    // "lxc-snap lxc-snap 20261128134512.123 ERROR    storage - storage/storage.c:storage_copy:331 - text"
+    // (prefix, name, time, level, category, place) becomes "storage_copy: text".
     private static string Shorten(string line)
     {
         var match = LogLine().Match(line);
         return match.Success ? $"{match.Groups["function"].Value}: {match.Groups["text"].Value}" : line;
     }
 
-    [GeneratedRegex(@"^\S+\s+\S+\s+[A-Z]+\s+\S+ - [^:]+:(?<function>[^:]+):\d+ - (?<text>.*)$")]
+    [GeneratedRegex(@"\s(?:TRACE|DEBUG|INFO|NOTICE|WARN|ERROR|CRIT|ALERT|FATAL)\s+\S+ - [^:]+:(?<function>[^:]+):\d+ - (?<text>.*)$")]
     private static partial Regex LogLine();
 
     private static byte[] Utf8Z(string text) => Encoding.UTF8.GetBytes(text + '\0');

@@ -54,10 +54,26 @@ internal sealed record FileStatus(
 /// </summary>
 internal static unsafe class PosixFiles
 {
-    public static FileStatus Stat(string path)
+    /// <summary>lstat: the entry itself, a symlink included (never its target).</summary>
+    public static FileStatus Stat(string path) => TryStat(path, out var errno) ?? throw new FileSystemCallException("stat", path, errno);
+
+    /// <summary>lstat, or null with the reason (ENOENT, EACCES, ...).</summary>
+    public static FileStatus? TryStat(string path, out Errno errno) =>
+        TryStatAt(FileMetadataNative.AtCurrentDirectory, path, out errno);
+
+    /// <summary>fstat: what an open descriptor refers to.</summary>
+    public static FileStatus? TryStatDescriptor(int fd, out Errno errno) =>
+        TryStatAt(fd, "", out errno, FileStatNative.AtEmptyPath);
+
+    /// <summary>lstat of <paramref name="name"/> inside the open directory <paramref name="directoryFd"/>.</summary>
+    public static FileStatus? TryStatAt(int directoryFd, string name, out Errno errno, int extraFlags = 0)
     {
-        if (FileStatNative.statx(FileMetadataNative.AtCurrentDirectory, path, FileStatNative.AtSymlinkNoFollow, FileStatNative.StatxBasicStats, out var s) != 0)
-            throw Failed("stat", path);
+        errno = 0;
+        if (FileStatNative.statx(directoryFd, name, FileStatNative.AtSymlinkNoFollow | extraFlags, FileStatNative.StatxBasicStats, out var s) != 0)
+        {
+            errno = ErrnoExtensions.LastError();
+            return null;
+        }
         var kind = (s.Mode & 0xF000) switch
         {
             0x4000 => FileKind.Directory,
@@ -86,7 +102,7 @@ internal static unsafe class PosixFiles
     {
         const int flags = LibcNative.OpenReadOnly | FileCopyNative.OpenNoFollow | FileCopyNative.OpenCloseOnExec;
         var fd = LibcNative.open(path, flags | FileCopyNative.OpenNoAccessTime, 0);
-        if (fd < 0 && Marshal.GetLastPInvokeError() == FileCopyNative.EPERM)
+        if (fd < 0 && ErrnoExtensions.LastError() == Errno.EPERM)
             fd = LibcNative.open(path, flags, 0);
         return fd >= 0 ? fd : throw Failed("open", path);
     }
@@ -101,15 +117,15 @@ internal static unsafe class PosixFiles
 
     public static void Close(int fd) => LibcNative.close(fd);
 
-    /// <summary>FICLONE: 0 when the destination now shares all of the source's extents, else errno.</summary>
-    public static int TryClone(int source, int destination) =>
-        FileCopyNative.ioctl(destination, FileCopyNative.FiClone, source) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    /// <summary>FICLONE: null when the destination now shares all of the source's extents, else errno.</summary>
+    public static Errno? TryClone(int source, int destination) =>
+        FileCopyNative.ioctl(destination, FileCopyNative.FiClone, source) == 0 ? null : ErrnoExtensions.LastError();
 
     /// <summary>
-    /// copy_file_range of [offset, offset+length) to the same offset; returns 0 or the errno of a
-    /// first call that failed (the caller falls back), throws on a failure after progress.
+    /// copy_file_range of [offset, offset+length) to the same offset; returns null, or the errno of
+    /// a first call that failed (the caller falls back); throws on a failure after progress.
     /// </summary>
-    public static int TryCopyRange(int source, int destination, long offset, long length, string path)
+    public static Errno? TryCopyRange(int source, int destination, long offset, long length, string path)
     {
         long inOffset = offset, outOffset = offset;
         var remaining = length;
@@ -118,8 +134,8 @@ internal static unsafe class PosixFiles
             var copied = FileCopyNative.copy_file_range(source, &inOffset, destination, &outOffset, (nint)Math.Min(remaining, 1L << 30), 0);
             if (copied < 0)
             {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == LibcNative.EINTR)
+                var errno = ErrnoExtensions.LastError();
+                if (errno == Errno.EINTR)
                     continue;
                 if (remaining == length)
                     return errno;
@@ -129,7 +145,7 @@ internal static unsafe class PosixFiles
                 break; // the source shrank while we copied: it ends here
             remaining -= copied;
         }
-        return 0;
+        return null;
     }
 
     /// <summary>Plain pread/pwrite copy of a range, for file systems without copy_file_range.</summary>
@@ -142,7 +158,7 @@ internal static unsafe class PosixFiles
             while (offset < end)
             {
                 var read = FileCopyNative.pread(source, pointer, (nint)Math.Min(buffer.Length, end - offset), offset);
-                if (read < 0 && Marshal.GetLastPInvokeError() == LibcNative.EINTR)
+                if (read < 0 && ErrnoExtensions.LastError() == Errno.EINTR)
                     continue;
                 if (read < 0)
                     throw Failed("read", path);
@@ -151,7 +167,7 @@ internal static unsafe class PosixFiles
                 for (nint written = 0; written < read;)
                 {
                     var n = FileCopyNative.pwrite(destination, pointer + written, read - written, offset + written);
-                    if (n < 0 && Marshal.GetLastPInvokeError() == LibcNative.EINTR)
+                    if (n < 0 && ErrnoExtensions.LastError() == Errno.EINTR)
                         continue;
                     if (n < 0)
                         throw Failed("write", path);
@@ -168,8 +184,8 @@ internal static unsafe class PosixFiles
         var result = FileCopyNative.lseek(fd, offset, data ? FileCopyNative.SeekData : FileCopyNative.SeekHole);
         if (result >= 0)
             return result;
-        var errno = Marshal.GetLastPInvokeError();
-        return errno == FileCopyNative.ENXIO ? -1 : throw new FileSystemCallException("seek in", path, errno);
+        var errno = ErrnoExtensions.LastError();
+        return errno == Errno.ENXIO ? -1 : throw new FileSystemCallException("seek in", path, errno);
     }
 
     public static void Truncate(int fd, long length, string path)
@@ -262,8 +278,8 @@ internal static unsafe class PosixFiles
         var size = FileMetadataNative.llistxattr(path, null, 0);
         if (size < 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            return errno == FileCopyNative.EOPNOTSUPP ? [] : throw new FileSystemCallException("list the extended attributes of", path, errno);
+            var errno = ErrnoExtensions.LastError();
+            return errno == Errno.EOPNOTSUPP ? [] : throw new FileSystemCallException("list the extended attributes of", path, errno);
         }
         if (size == 0)
             return [];
@@ -291,8 +307,8 @@ internal static unsafe class PosixFiles
             var size = FileMetadataNative.lgetxattr(path, name, null, 0);
             if (size < 0)
             {
-                var errno = Marshal.GetLastPInvokeError();
-                return errno == FileMetadataNative.ENODATA ? null : throw new FileSystemCallException($"read attribute {name} of", path, errno);
+                var errno = ErrnoExtensions.LastError();
+                return errno == Errno.ENODATA ? null : throw new FileSystemCallException($"read attribute {name} of", path, errno);
             }
             var value = new byte[size];
             fixed (byte* pointer = value)
@@ -300,7 +316,7 @@ internal static unsafe class PosixFiles
                 var read = FileMetadataNative.lgetxattr(path, name, pointer, value.Length);
                 if (read >= 0)
                     return read == value.Length ? value : value[..(int)read];
-                if (Marshal.GetLastPInvokeError() != FileMetadataNative.ERANGE)
+                if (ErrnoExtensions.LastError() != Errno.ERANGE)
                     throw Failed($"read attribute {name} of", path);
             } // it grew between the two calls: ask again
         }
@@ -316,12 +332,14 @@ internal static unsafe class PosixFiles
     }
 
     private static FileSystemCallException Failed(string what, string path) =>
-        new(what, path, Marshal.GetLastPInvokeError());
+        new(what, path, ErrnoExtensions.LastError());
 }
 
-/// <summary>A file-system call that failed, with its errno.</summary>
-internal sealed class FileSystemCallException(string what, string path, int errno)
-    : IOException($"could not {what} {path}: {Marshal.GetPInvokeErrorMessage(errno)}")
+/// <summary>A file-system call that failed, with its errno and the path it was made on.</summary>
+internal sealed class FileSystemCallException(string what, string path, Errno errno)
+    : IOException($"could not {what} {path}: {errno.Describe()}")
 {
-    public int Errno { get; } = errno;
+    public Errno Errno { get; } = errno;
+
+    public string Path { get; } = path;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LxcSnap.Core.Containers;
 using LxcSnap.Core.Snapshots;
+using LxcSnap.Core.Store;
 
 namespace LxcSnap.Core.Provisioning;
 
@@ -24,7 +25,7 @@ public sealed class ProvisioningTransactions
     public ProvisioningTransactions(SnapshotEngine engine, Action<string>? notice = null)
     {
         _engine = engine;
-        _journal = new ProvisioningJournal(engine.Store);
+        _journal = new ProvisioningJournal(engine.Store, notice);
         _notice = notice;
     }
 
@@ -48,7 +49,8 @@ public sealed class ProvisioningTransactions
         }
 
         var id = NewId();
-        var before = _engine.Snapshot(container, $"lxc-snap: before provisioning '{label}' (transaction {id})\n", allowRunning: true, cancellation);
+        var before = _engine.Snapshot(container, Comment($"lxc-snap: before provisioning '{label}' (transaction {id})"), allowRunning: true, cancellation);
+        CrashPoints.Reach("begin.snapshotted");
         foreach (var abandoned in open)
         {
             _journal.Save(abandoned with { Outcome = ProvisioningOutcome.Abandoned, EndedAt = DateTimeOffset.Now });
@@ -94,7 +96,8 @@ public sealed class ProvisioningTransactions
         label = ValidateLabel(label);
         using var journalLock = _journal.Lock(container);
         var record = FindOpenOrThrow(container, label);
-        var after = _engine.Snapshot(container, $"lxc-snap: after provisioning '{label}' succeeded (transaction {record.Id})\n", allowRunning: true);
+        var after = _engine.Snapshot(container, Comment($"lxc-snap: after provisioning '{label}' succeeded (transaction {record.Id})"), allowRunning: true);
+        CrashPoints.Reach("succeed.snapshotted");
         var closed = record with
         {
             Outcome = ProvisioningOutcome.Succeeded,
@@ -124,7 +127,7 @@ public sealed class ProvisioningTransactions
         string? failedState = null;
         if (keepFailed && exists)
         {
-            failedState = _engine.Snapshot(container, $"lxc-snap: failed state of provisioning '{label}' (transaction {record.Id})\n", allowRunning: true)
+            failedState = _engine.Snapshot(container, Comment($"lxc-snap: failed state of provisioning '{label}' (transaction {record.Id})"), allowRunning: true)
                 .Snapshot.Name.ToString();
         }
 
@@ -149,6 +152,7 @@ public sealed class ProvisioningTransactions
                 $"Its before snapshot is {record.Before}: lxc-snap -P {_engine.LxcPath} -r {record.Before} {container} --force restores it.", e);
         }
 
+        CrashPoints.Reach("fail.restored");
         if (wasRunning)
             ContainerLifecycle.Start(target);
         var closed = record with
@@ -253,6 +257,8 @@ public sealed class ProvisioningTransactions
             // The rollback error already tells the user what to do; a failed restart adds nothing.
         }
     }
+
+    private static SnapshotComment Comment(string line) => SnapshotComment.FromText(line + "\n");
 
     private static string ValidateLabel(string? label)
     {

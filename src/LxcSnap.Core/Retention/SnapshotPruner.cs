@@ -34,6 +34,8 @@ public sealed class SnapshotPruner(SnapshotEngine engine, ProvisioningTransactio
     public IReadOnlyList<PruneDecision> Prune(string container, PrunePolicy policy, bool dryRun, DateTime? now = null)
     {
         policy.Validate();
+        if (!dryRun)
+            engine.RecoverInterruptedRuns(); // a snapshot half-destroyed by a killed prune is finished first
         var decisions = Plan(container, policy, now ?? DateTime.Now);
         if (dryRun)
             return decisions;

@@ -7,32 +7,37 @@ public sealed partial class SnapshotEngine
 {
     /// <summary>
     /// Destroys snapshot <paramref name="snapshot"/> (<c>NAME_N</c>). Refused while another
-    /// container shares its storage (they are named) or while it runs. Its version number is
-    /// never handed out again.
+    /// container shares its storage (they are named), while it runs, and when it holds or points
+    /// at data lxc-snap did not make. It is taken out of sight with one rename before anything of
+    /// it is deleted, so it is listed whole or not at all. Its version number is never handed out
+    /// again.
     /// </summary>
     public void Destroy(string snapshot)
     {
         var name = SnapshotName.Parse(snapshot);
         var location = Store.Locate(name);
-        if (!location.ConfigExists)
+        // An lxc-snap killed while destroying this very snapshot took it out of sight: finishing
+        // that is what was asked for.
+        if (Recover(Store.Path, LxcPath).Contains(location))
+            return;
+        if (!PathAccess.Exists(location.ConfigFile))
             throw SnapshotMissing(name);
+        using (var probe = OpenSnapshot(location, name))
+            RefuseIfInUse(name, location, probe);
 
-        using var lxc = OpenExisting(location, LxcSnapError.SnapshotNotFound, $"lxc-snap -l {name.Container} lists {name.Container}'s snapshots");
-        RefuseIfInUse(name, location, lxc);
-
-        RecoverInterruptedRuns(Store.Path);
         using var locks = ContainerLocks.Acquire(_notice, location);
-        if (!location.ConfigExists)
-            throw SnapshotMissing(name); // another process destroyed it while we waited
-        RefuseIfInUse(name, location, lxc);
-        var dependsOn = Dependencies.DependsOn(location);
-        lxc.Destroy();
-        foreach (var dependency in dependsOn)
-            Dependencies.Reconcile(dependency);
+        // Again under the lock: whoever destroyed it while we waited makes this a plain "no snapshot".
+        if (!PathAccess.Exists(location.ConfigFile))
+            throw SnapshotMissing(name);
+        using (var lxc = OpenSnapshot(location, name))
+            RefuseIfInUse(name, location, lxc);
+        using var removal = Staging.TakeOutOfSight(location);
+        removal.Close(_notice);
     }
 
     private void RefuseIfInUse(SnapshotName name, ContainerRef location, Interop.LxcContainer lxc)
     {
+        RecoverStagesDependingOn(location);
         Dependencies.Reconcile(location);
         var dependents = Dependencies.Dependents(location);
         if (dependents.Count > 0)
@@ -40,10 +45,8 @@ public sealed partial class SnapshotEngine
             throw new LxcSnapException(LxcSnapError.SnapshotInUse,
                 $"snapshot '{name}' cannot be destroyed: {Describe(dependents)} depend on it. Destroy those first.");
         }
-        if (lxc.IsRunning)
-        {
-            throw new LxcSnapException(LxcSnapError.ContainerRunning,
-                $"snapshot '{name}' is running (started with lxc-start -P {Store.Path}): stop it first (lxc-stop -P {Store.Path} -n {name}).");
-        }
+        RefuseIfSnapshotRunning(lxc, name);
+        if (ContainerRemoval.ForeignContent(location) is { } foreign)
+            throw new LxcSnapException(LxcSnapError.ForeignContent, $"snapshot '{name}' is not destroyed: {foreign}.");
     }
 }

@@ -22,38 +22,52 @@ public sealed partial class SnapshotEngine
         ContainerName.Validate(newName, "new container");
         var source = Store.Locate(name);
         var target = InLxcPath(newName);
-        if (!source.ConfigExists)
-            throw SnapshotMissing(name);
-
-        using var lxc = OpenExisting(source, LxcSnapError.SnapshotNotFound, $"lxc-snap -l {name.Container} lists {name.Container}'s snapshots");
+        Recover(LxcPath, Store.Path);
+        // Checked before anything is written: a refusal leaves no trace.
+        using (var probe = OpenSnapshot(source, name))
+            RefuseIfSnapshotRunning(probe, name);
         CheckTarget(target, force);
 
-        Directory.CreateDirectory(LxcPath);
-        RecoverInterruptedRuns(LxcPath);
+        PathRules.EnsureDirectory(LxcPath, "lxcpath");
         using var locks = ContainerLocks.Acquire(_notice, source, target);
-        if (!source.ConfigExists)
-            throw SnapshotMissing(name); // destroyed while we waited for the lock
+        // Again under the lock: another process may have destroyed the snapshot, or made or
+        // replaced the target, while we waited.
+        using var lxc = OpenSnapshot(source, name);
+        RefuseIfSnapshotRunning(lxc, name);
         var replacing = CheckTarget(target, force);
-        var plan = CopyPlan.For(BackingStoreOf(lxc), keepIdentity: newName == name.Container, allowRunning: false);
+        var plan = CopyPlan.For(BackingStoreOf(source), keepIdentity: newName == name.Container, allowRunning: false);
         cancellation.ThrowIfCancellationRequested();
         using var staging = Staging.Begin(target);
         plan = CloneInto(staging, lxc, plan, cancellation);
+        CrashPoints.Reach("restore.copied");
         // A restored container is a container, not a snapshot: the snapshot's ts and comment stay behind.
         File.Delete(Path.Combine(staging.Staged.Directory, SnapshotMetadata.TimestampFile));
         File.Delete(Path.Combine(staging.Staged.Directory, SnapshotMetadata.CommentFile));
         cancellation.ThrowIfCancellationRequested();
         var replaced = staging.Publish(replaceExisting: replacing, _notice);
-        RegisterDependencies(target);
+        staging.Close(_notice);
         return new RestoreResult(target, name, replaced, plan.Description);
     }
 
-    /// <summary>Returns true when <paramref name="target"/> exists and may be replaced; throws when it may not.</summary>
-    private static bool CheckTarget(ContainerRef target, bool force)
+    private static Interop.LxcContainer OpenSnapshot(ContainerRef location, SnapshotName name) =>
+        OpenExisting(location, LxcSnapError.SnapshotNotFound, $"lxc-snap -l {name.Container} lists {name.Container}'s snapshots");
+
+    /// <summary>A snapshot started as a container (lxc-start -P STORE) changes while it runs: it is copied only stopped.</summary>
+    private void RefuseIfSnapshotRunning(Interop.LxcContainer snapshot, SnapshotName name)
     {
-        using var existing = Interop.LxcContainer.Open(target);
-        if (!existing.IsDefined)
+        if (snapshot.IsRunning)
         {
-            if (Directory.Exists(target.Directory))
+            throw new LxcSnapException(LxcSnapError.ContainerRunning,
+                $"snapshot '{name}' is running (started with lxc-start -P {Store.Path}): stop it first (lxc-stop -P {Store.Path} -n {name}).");
+        }
+    }
+
+    /// <summary>Returns true when <paramref name="target"/> exists and may be replaced; throws when it may not.</summary>
+    private bool CheckTarget(ContainerRef target, bool force)
+    {
+        if (!PathAccess.Exists(target.ConfigFile))
+        {
+            if (PathAccess.Exists(target.Directory))
             {
                 throw new LxcSnapException(LxcSnapError.TargetExists,
                     $"{target.Directory} exists but holds no container config: move it away or choose another name.");
@@ -65,11 +79,12 @@ public sealed partial class SnapshotEngine
             throw new LxcSnapException(LxcSnapError.TargetExists,
                 $"container '{target.Name}' already exists in {target.LxcPath}: choose another name, or pass --force to replace it (snapshot it first if you may want it back).");
         }
-        if (existing.IsRunning)
+        if (ContainerLifecycle.IsRunning(target))
         {
             throw new LxcSnapException(LxcSnapError.ContainerRunning,
                 $"container '{target.Name}' is running: stop it (lxc-stop -P {target.LxcPath} -n {target.Name}) before replacing it.");
         }
+        RecoverStagesDependingOn(target);
         Dependencies.Reconcile(target);
         var dependents = Dependencies.Dependents(target);
         if (dependents.Count > 0)
@@ -78,7 +93,7 @@ public sealed partial class SnapshotEngine
                 $"container '{target.Name}' cannot be replaced: {Describe(dependents)} share its root filesystem. Destroy them first.");
         }
         var nativeSnapshots = Path.Combine(target.Directory, "snaps");
-        if (Directory.Exists(nativeSnapshots) && Directory.EnumerateFileSystemEntries(nativeSnapshots).Any())
+        if (PathAccess.Kind(nativeSnapshots) == Interop.FileKind.Directory && Directory.EnumerateFileSystemEntries(nativeSnapshots).Any())
         {
             throw new LxcSnapException(LxcSnapError.SnapshotInUse,
                 $"container '{target.Name}' has LXC snapshots of its own in {nativeSnapshots} (lxc-snapshot -L -n {target.Name}): they would be lost; remove them first.");

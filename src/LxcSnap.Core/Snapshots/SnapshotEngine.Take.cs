@@ -14,29 +14,44 @@ public sealed partial class SnapshotEngine
     /// </summary>
     /// <param name="allowRunning">Snapshot a running container by freezing it for the copy (it is always thawed again).</param>
     /// <param name="cancellation">Checked before the copy and before publishing; a cancelled snapshot leaves nothing behind.</param>
-    public SnapshotResult Snapshot(string container, string? comment = null, bool allowRunning = false, CancellationToken cancellation = default)
+    public SnapshotResult Snapshot(string container, SnapshotComment? comment = null, bool allowRunning = false, CancellationToken cancellation = default)
     {
         ContainerName.Validate(container, "container");
         var source = InLxcPath(container);
-        using var lxc = OpenContainer(source);
+        Recover(Store.Path, LxcPath);
+        // Checked before anything is written: a refusal leaves no trace, not even a lock file.
+        using (var probe = OpenContainer(source))
+            RefuseIfRunning(probe, allowRunning);
+        RefuseStoreInside(source);
 
-        RefuseIfRunning(lxc, allowRunning);
-
-        Directory.CreateDirectory(Store.Path);
-        RecoverInterruptedRuns(Store.Path);
+        Store.EnsureExists();
         using var locks = ContainerLocks.Acquire(_notice, source);
-        var running = RefuseIfRunning(lxc, allowRunning); // again: it may have started while we waited
-        var plan = CopyPlan.For(BackingStoreOf(lxc), keepIdentity: true, allowRunning: running);
+        // Again under the lock, with what liblxc reads now: it may have started, or been replaced.
+        using var lxc = OpenContainer(source);
+        var state = lxc.State;
+        var running = RefuseIfRunning(lxc, allowRunning);
+        var plan = CopyPlan.For(BackingStoreOf(source), keepIdentity: true, allowRunning: running);
 
-        var name = Store.AllocateVersion(container);
+        var name = Store.AllocateVersion(container, _notice);
+        CrashPoints.Reach("snapshot.numbered");
         using var staging = Staging.Begin(Store.Locate(name));
         cancellation.ThrowIfCancellationRequested();
         var takenAt = DateTime.Now;
-        plan = WhileFrozen(lxc, running, () => CloneInto(staging, lxc, plan, cancellation));
+        // A container frozen already (by its owner) is consistent as it is, and stays frozen.
+        if (running && state != "FROZEN")
+        {
+            using (FrozenContainer.Freeze(lxc))
+                plan = CloneInto(staging, lxc, plan, cancellation);
+        }
+        else
+        {
+            plan = CloneInto(staging, lxc, plan, cancellation);
+        }
+        CrashPoints.Reach("snapshot.copied");
         SnapshotMetadata.Write(staging.Staged.Directory, takenAt, comment);
         cancellation.ThrowIfCancellationRequested();
         staging.Publish(replaceExisting: false, _notice);
-        RegisterDependencies(staging.Final);
+        staging.Close(_notice);
         return new SnapshotResult(Store.Find(name)!, plan.Description);
     }
 
@@ -61,19 +76,30 @@ public sealed partial class SnapshotEngine
         return running;
     }
 
-    /// <summary>Runs <paramref name="copy"/> with the container frozen when it is running, and always thaws it.</summary>
-    private static T WhileFrozen<T>(Interop.LxcContainer container, bool running, Func<T> copy)
+    /// <summary>
+    /// A store inside the container (its directory, or any layer of its root filesystem) would be
+    /// copied into itself, over and over, until the path is too long.
+    /// </summary>
+    private void RefuseStoreInside(ContainerRef source)
     {
-        if (!running)
-            return copy();
-        container.Freeze();
-        try
+        var storage = BackingStoreOf(source);
+        var layers = new List<(string What, string Path)> { ("directory", source.Directory) };
+        if (storage.Kind == BackingStoreKind.Overlay)
         {
-            return copy();
+            layers.AddRange(new[] { ("root filesystem's upper layer", storage.OverlayDelta), ("root filesystem's lower layer", storage.OverlayLower) }
+                .Where(l => l.Item2 is not null).Select(l => (l.Item1, l.Item2!)));
         }
-        finally
+        else if (storage.Kind is BackingStoreKind.Dir or BackingStoreKind.Btrfs && storage.RootfsPath.Contains('/'))
         {
-            container.Unfreeze();
+            layers.Add(("root filesystem", storage.RootfsPath[storage.RootfsPath.IndexOf('/')..]));
+        }
+        foreach (var (what, path) in layers)
+        {
+            if (PathRules.IsWithin(Store.Path, path))
+            {
+                throw new LxcSnapException(LxcSnapError.InvalidArgument,
+                    $"the snapshot store {Store.Path} lies inside {source}'s {what} ({path}): a snapshot would copy the store into itself. Keep the store outside the container, with --snapshot-path.");
+            }
         }
     }
 }

@@ -7,10 +7,13 @@ namespace LxcSnap.Core.Snapshots;
 
 /// <summary>
 /// Snapshots containers of one lxcpath into one store, restores them and destroys snapshots.
-/// Every operation checks its inputs before it changes anything, builds what it makes in a
-/// staging area and publishes it atomically (<see cref="Staging"/>), and locks the containers it
-/// works on, so concurrent processes and interrupted runs leave every existing container and
-/// snapshot as it was.
+/// Every operation checks its inputs before it changes anything, locks the containers it works
+/// on and checks again under the lock (another process may have acted meanwhile), builds what it
+/// makes in a staging area and publishes it atomically, and takes what it removes out of sight
+/// first (<see cref="Staging"/>). So concurrent processes, kill -9 at any instant and a full disk
+/// leave every existing container and snapshot as it was, and never a half-made or half-removed
+/// one listed. Each operation starts, before anything else, by finishing what interrupted runs
+/// left (<see cref="Recover"/>): also a refusal, if it is not one of the command line itself.
 /// </summary>
 public sealed partial class SnapshotEngine
 {
@@ -21,12 +24,10 @@ public sealed partial class SnapshotEngine
     /// <param name="notice">Receives progress and recovery notes meant for a person (stderr in the CLI).</param>
     public SnapshotEngine(string lxcPath, SnapshotStore store, Action<string>? notice = null)
     {
-        if (string.IsNullOrWhiteSpace(lxcPath))
-            throw new LxcSnapException(LxcSnapError.InvalidArgument, "the lxcpath is empty.");
-        LxcPath = Path.GetFullPath(lxcPath);
+        LxcPath = PathRules.Validate(lxcPath, "lxcpath");
         Store = store;
         _notice = notice;
-        if (Path.GetFullPath(Store.Path).TrimEnd('/') == LxcPath.TrimEnd('/'))
+        if (PathRules.Resolve(Store.Path) == PathRules.Resolve(LxcPath))
         {
             throw new LxcSnapException(LxcSnapError.InvalidArgument,
                 $"the snapshot store and the lxcpath are the same directory ({LxcPath}): give the store its own directory with --snapshot-path.");
@@ -52,21 +53,77 @@ public sealed partial class SnapshotEngine
 
     private ContainerRef InLxcPath(string name) => new(LxcPath, name);
 
-    private void RecoverInterruptedRuns(string lxcPath)
+    /// <summary>
+    /// Finishes what interrupted lxc-snap runs left in the lxcpath and the store: abandoned
+    /// stages are removed (and LXC's dependency records put right), frozen containers thawed.
+    /// Every operation that changes anything does this first; this is for callers that decide
+    /// what to change from what is listed (pruning).
+    /// </summary>
+    public void RecoverInterruptedRuns() => Recover(Store.Path, LxcPath);
+
+    /// <summary>The <see cref="RecoverInterruptedRuns"/> of <paramref name="lxcPaths"/>; returns the containers whose destruction it finished.</summary>
+    private List<ContainerRef> Recover(params string[] lxcPaths)
     {
-        foreach (var note in Staging.RecoverAbandoned(lxcPath))
-            _notice?.Invoke(note);
+        var destroyed = new List<ContainerRef>();
+        foreach (var lxcPath in lxcPaths.Distinct(StringComparer.Ordinal))
+        {
+            foreach (var recovered in Staging.RecoverAbandoned(lxcPath))
+            {
+                _notice?.Invoke(recovered.Note);
+                if (recovered.Destroyed is { } container)
+                    destroyed.Add(container);
+            }
+            foreach (var note in FrozenContainer.ThawAbandoned(lxcPath))
+                _notice?.Invoke(note);
+        }
+        return destroyed;
     }
 
-    /// <summary>Opens a container that must exist, or says where it was looked for.</summary>
+    /// <summary>
+    /// Recovers the staging areas holding copies recorded as depending on
+    /// <paramref name="container"/>: a copy killed mid-way elsewhere must not keep it in use.
+    /// </summary>
+    private void RecoverStagesDependingOn(ContainerRef container) =>
+        Recover(Dependencies.Dependents(container).Select(d => LxcSnapDirectory.LxcPathOfStage(d.LxcPath)).OfType<string>().ToArray());
+
+    /// <summary>Opens a container that must exist, or says where it was looked for, or that we may not look.</summary>
     private static LxcContainer OpenExisting(ContainerRef container, LxcSnapError errorWhenMissing, string hint)
     {
-        var lxc = LxcContainer.Open(container);
+        var missing = () => new LxcSnapException(errorWhenMissing,
+            $"no {(errorWhenMissing == LxcSnapError.SnapshotNotFound ? "snapshot" : "container")} {Printable.Quote(container.Name)} in {container.LxcPath}: {hint}.");
+        if (!PathAccess.Exists(container.ConfigFile))
+            throw missing();
+        RequireReadable(container.ConfigFile);
+        LxcContainer lxc;
+        try
+        {
+            lxc = LxcContainer.Open(container);
+        }
+        catch (LxcSnapException e) when (e.Error == LxcSnapError.LxcFailed && !PathAccess.Exists(container.ConfigFile))
+        {
+            throw missing(); // removed while liblxc was reading it
+        }
         if (lxc.IsDefined)
             return lxc;
         lxc.Dispose();
-        var what = errorWhenMissing == LxcSnapError.SnapshotNotFound ? "snapshot" : "container";
-        throw new LxcSnapException(errorWhenMissing, $"no {what} '{container.Name}' in {container.LxcPath}: {hint}.");
+        throw missing();
+    }
+
+    /// <summary>liblxc reports a config it may not read as a container that is not there: ask first.</summary>
+    private static void RequireReadable(string file)
+    {
+        try
+        {
+            File.OpenHandle(file, FileMode.Open, FileAccess.Read).Dispose();
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw FileSystemErrors.PermissionDenied(file, e);
+        }
+        catch (IOException)
+        {
+            // Gone meanwhile: the caller's next look says so.
+        }
     }
 
     /// <remarks>
@@ -74,11 +131,11 @@ public sealed partial class SnapshotEngine
     /// its storage prefix stripped once the container was loaded ("overlay:" gone), which hides the
     /// backing store.
     /// </remarks>
-    private static BackingStore BackingStoreOf(LxcContainer container)
+    private static BackingStore BackingStoreOf(ContainerRef container)
     {
-        var rootfs = ContainerConfig.ReadItem(container.Ref, "lxc.rootfs.path");
+        var rootfs = ContainerConfig.ReadItem(container, "lxc.rootfs.path");
         if (string.IsNullOrEmpty(rootfs))
-            throw new LxcSnapException(LxcSnapError.LxcFailed, $"{container.Ref} has no lxc.rootfs.path in its config: nothing to copy.");
+            throw new LxcSnapException(LxcSnapError.LxcFailed, $"{container} has no lxc.rootfs.path in its config: nothing to copy.");
         return BackingStore.Parse(rootfs);
     }
 
@@ -94,15 +151,14 @@ public sealed partial class SnapshotEngine
         plan = plan with { Description = plan.OwnDirCopy ? plan.Description + " (liblxc rsync)" : plan.Description };
         try
         {
-            source.Clone(staging.Staged, plan.Flags, plan.BackingStoreType).Dispose();
+            source.Clone(staging.Staged, plan.Flags, plan.BackingStoreType, describedAs: staging.Final).Dispose();
         }
         catch (LxcSnapException e) when (e.Error == LxcSnapError.LxcFailed && plan.MayFallBackToFullCopy)
         {
             _notice?.Invoke($"a native snapshot of {source.Ref} is not possible in {staging.Final.LxcPath}; making a full copy instead.");
-            if (Directory.Exists(staging.Staged.Directory))
-                Directory.Delete(staging.Staged.Directory, recursive: true);
+            TreeRemoval.Remove(staging.Staged.Directory);
             plan = plan.AsFullCopy();
-            source.Clone(staging.Staged, plan.Flags, plan.BackingStoreType).Dispose();
+            source.Clone(staging.Staged, plan.Flags, plan.BackingStoreType, describedAs: staging.Final).Dispose();
         }
         // The copy's own delta does not depend on the container it was cloned from.
         Dependencies.Forget(staging.Staged, source.Ref);
@@ -121,16 +177,13 @@ public sealed partial class SnapshotEngine
                 cancellation);
             return plan with { Description = $"{plan.Description} ({method.Describe()})" };
         }
+        catch (FileSystemCallException e)
+        {
+            throw FileSystemErrors.From(e);
+        }
         catch (IOException e)
         {
-            throw new LxcSnapException(LxcSnapError.FilesystemFailed, $"could not copy {source} to {staging.Final.LxcPath}: {e.Message}");
+            throw new LxcSnapException(LxcSnapError.FilesystemFailed, $"could not copy {source} to {staging.Final.LxcPath}: {e.Message}", e);
         }
-    }
-
-    /// <summary>After publishing: what the new container depends on now lists it under its final name.</summary>
-    private static void RegisterDependencies(ContainerRef published)
-    {
-        foreach (var dependency in Dependencies.DependsOn(published))
-            Dependencies.Reconcile(dependency, published);
     }
 }

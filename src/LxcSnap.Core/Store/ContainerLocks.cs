@@ -5,7 +5,8 @@ namespace LxcSnap.Core.Store;
 /// <summary>
 /// lxc-snap's lock on a container, held for a whole snapshot, restore or destroy of it, so that
 /// two processes never freeze, copy into or remove the same container at once. Several are
-/// always taken in one order (by path), so two processes cannot deadlock.
+/// always taken in one order (by path), so two processes cannot deadlock. The lock files are
+/// never unlinked.
 /// </summary>
 internal sealed class ContainerLocks : IDisposable
 {
@@ -20,9 +21,7 @@ internal sealed class ContainerLocks : IDisposable
         {
             foreach (var container in containers.DistinctBy(c => c.Directory).OrderBy(c => c.Directory, StringComparer.Ordinal))
             {
-                var directory = LxcSnapDirectory.Locks(container.LxcPath);
-                Directory.CreateDirectory(directory);
-                var path = Path.Combine(directory, container.Name + ".lock");
+                var path = PathOf(container);
                 var taken = FileLock.TryAcquire(path);
                 if (taken is null)
                 {
@@ -38,6 +37,16 @@ internal sealed class ContainerLocks : IDisposable
             held.ForEach(l => l.Dispose());
             throw;
         }
+    }
+
+    /// <summary>The lock on <paramref name="container"/> if nobody holds it right now, else null.</summary>
+    public static FileLock? TryAcquire(ContainerRef container) => FileLock.TryAcquire(PathOf(container));
+
+    private static string PathOf(ContainerRef container)
+    {
+        var directory = LxcSnapDirectory.Locks(container.LxcPath);
+        LxcSnapDirectory.Create(directory);
+        return Path.Combine(directory, container.Name + ".lock");
     }
 
     public void Dispose()

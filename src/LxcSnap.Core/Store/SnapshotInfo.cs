@@ -5,14 +5,17 @@ namespace LxcSnap.Core.Store;
 /// <summary>One snapshot in a store, as a user lists it.</summary>
 /// <param name="Name">Container and version: <c>web_3</c>.</param>
 /// <param name="Location">The snapshot as a container: <c>lxc-start -P STORE -n web_3</c> starts it.</param>
-/// <param name="Timestamp">The <c>ts</c> file's text (<c>2026:11:28 14:05:09</c>, local time), if any.</param>
-/// <param name="Comment">The <c>comment</c> file's text, if any.</param>
+/// <param name="Timestamp">The <c>ts</c> file's text (<c>2026:11:28 14:05:09</c>, local time), if it holds a valid time.</param>
+/// <param name="Comment">The <c>comment</c> file's bytes, if any.</param>
 public sealed record SnapshotInfo(
     SnapshotName Name,
     ContainerRef Location,
     string? Timestamp,
-    string? Comment)
+    SnapshotComment? Comment)
 {
+    /// <summary>What is wrong with the snapshot's metadata files (a corrupt ts, a FIFO for a comment), for people; empty when nothing is.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
     /// <summary>
     /// How its rootfs is stored, read from its config when asked: listing 1000 snapshots need not.
     /// Not cached, so that the record's equality stays that of its parameters.

@@ -5,7 +5,7 @@ namespace LxcSnap.Core.Store;
 /// <summary>
 /// The files the original lxc-snap and LXC's own snapshots keep beside a snapshot's config:
 /// <c>ts</c>, the local time as <c>%Y:%m:%d %H:%M:%S</c> without a newline, and <c>comment</c>,
-/// a copy of the comment file.
+/// a copy of the comment file's bytes.
 /// </summary>
 internal static class SnapshotMetadata
 {
@@ -13,12 +13,13 @@ internal static class SnapshotMetadata
     public const string CommentFile = "comment";
     public const string TimestampFormat = "yyyy:MM:dd HH:mm:ss";
 
-    private static readonly byte[] Utf8ByteOrderMark = [0xEF, 0xBB, 0xBF];
+    /// <summary>The original tool read at most 99 bytes of ts; a valid one has 19.</summary>
+    private const int MaxTimestampBytes = 100;
 
-    public static void Write(string snapshotDirectory, DateTime localTime, string? comment)
+    public static void Write(string snapshotDirectory, DateTime localTime, SnapshotComment? comment)
     {
         if (comment is not null)
-            DurableFile.WriteAllText(Path.Combine(snapshotDirectory, CommentFile), comment);
+            DurableFile.WriteAllBytes(Path.Combine(snapshotDirectory, CommentFile), comment.Bytes);
         DurableFile.WriteAllText(Path.Combine(snapshotDirectory, TimestampFile), FormatTimestamp(localTime));
     }
 
@@ -30,27 +31,43 @@ internal static class SnapshotMetadata
             ? time
             : null;
 
-    public static (string? Timestamp, string? Comment) Read(string snapshotDirectory)
+    /// <summary>
+    /// The snapshot's time and comment. A ts that holds no valid time is reported among the
+    /// problems and read as absent, so that whatever it holds never reaches a terminal.
+    /// </summary>
+    public static (string? Timestamp, SnapshotComment? Comment, IReadOnlyList<string> Problems) Read(string snapshotDirectory)
     {
-        return (ReadIfPresent(Path.Combine(snapshotDirectory, TimestampFile))?.Trim(),
-                ReadIfPresent(Path.Combine(snapshotDirectory, CommentFile)));
+        var problems = new List<string>();
+        var timestampPath = Path.Combine(snapshotDirectory, TimestampFile);
+        var timestamp = ReadIfPresent(timestampPath, MaxTimestampBytes, problems) is { } bytes
+            ? System.Text.Encoding.UTF8.GetString(bytes).Trim()
+            : null;
+        if (timestamp is not null && ParseTimestamp(timestamp) is null)
+        {
+            problems.Add($"{timestampPath} holds no valid time (expected {TimestampFormat.ToUpperInvariant()}); the snapshot is shown without one. Rewrite or delete the file.");
+            timestamp = null;
+        }
+        var comment = ReadIfPresent(Path.Combine(snapshotDirectory, CommentFile), Store.CommentFile.MaxBytes, problems) is { } text
+            ? new SnapshotComment(text)
+            : null;
+        return (timestamp, comment, problems);
     }
 
-    /// <remarks>
-    /// ReadAllBytes allocates exactly the file's size; ReadAllText allocated a reader with its own
-    /// buffers per file, which dominated listing 1000 snapshots (their fresh pages faulting in).
-    /// </remarks>
-    private static string? ReadIfPresent(string path)
+    private static byte[]? ReadIfPresent(string path, int maxBytes, List<string> problems)
     {
-        try
+        var (outcome, bytes) = BoundedFile.Read(path, maxBytes, followSymlinks: false);
+        switch (outcome)
         {
-            var bytes = File.ReadAllBytes(path);
-            var bom = bytes.AsSpan().StartsWith(Utf8ByteOrderMark) ? Utf8ByteOrderMark.Length : 0;
-            return System.Text.Encoding.UTF8.GetString(bytes, bom, bytes.Length - bom);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
+            case BoundedFile.Outcome.Read:
+                return bytes;
+            case BoundedFile.Outcome.NotRegular:
+                problems.Add($"{path} is not a regular file; it is ignored. Move it away.");
+                return null;
+            case BoundedFile.Outcome.TooLarge:
+                problems.Add($"{path} is larger than {maxBytes} bytes; it is ignored. Move it away.");
+                return null;
+            default:
+                return null;
         }
     }
 }

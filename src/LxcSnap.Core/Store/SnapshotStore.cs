@@ -8,6 +8,10 @@ namespace LxcSnap.Core.Store;
 /// layout. Only complete snapshots ever appear under their name (see <see cref="Staging"/>), so
 /// listing needs no lock. lxc-snap's own bookkeeping lives in the hidden <c>.lxcsnap</c>
 /// directory, which liblxc ignores because it holds no config.
+///
+/// The store may be shared with LXC's own lxc-snapshot, which keeps its snapshots in
+/// <c>STORE/NAME/snapN</c> when the store is the lxcpath followed by "snaps": an entry holding
+/// no config is not a snapshot of ours, and its name is never given out as a version.
 /// </summary>
 public sealed class SnapshotStore
 {
@@ -19,9 +23,7 @@ public sealed class SnapshotStore
 
     public SnapshotStore(string path)
     {
-        if (string.IsNullOrWhiteSpace(path))
-            throw new LxcSnapException(LxcSnapError.InvalidArgument, "the snapshot store path is empty.");
-        Path = System.IO.Path.GetFullPath(path);
+        Path = PathRules.Validate(path, "snapshot store");
     }
 
     /// <summary>
@@ -37,6 +39,9 @@ public sealed class SnapshotStore
     public string Path { get; }
 
     internal string PrivateDirectory => System.IO.Path.Combine(Path, LxcSnapDirectory.Name);
+
+    /// <summary>True when the store's directory exists (false for a store nothing was snapshotted into yet).</summary>
+    public bool Exists => PathAccess.Exists(Path);
 
     /// <summary>The names of the containers that have at least one snapshot, sorted.</summary>
     public IReadOnlyList<string> Containers() =>
@@ -55,27 +60,30 @@ public sealed class SnapshotStore
 
     /// <summary>The snapshot called <paramref name="name"/>, or null when the store has none.</summary>
     public SnapshotInfo? Find(SnapshotName name) =>
-        Locate(name).ConfigExists ? Describe(name) : null;
+        PathAccess.Exists(Locate(name).ConfigFile) ? Describe(name) : null;
 
     public ContainerRef Locate(SnapshotName name) => new(Path, name.ToString());
 
-    /// <summary>The highest version of <paramref name="container"/> ever handed out, or -1.</summary>
-    internal int HighestVersion(string container)
-    {
-        var existing = SnapshotNames().Where(n => n.Container == container).Select(n => n.Version).DefaultIfEmpty(-1).Max();
-        return Math.Max(existing, ReadVersionMark(container));
-    }
+    /// <summary>Creates the store's directory if it does not exist yet, or says clearly why it cannot be one.</summary>
+    internal void EnsureExists() => PathRules.EnsureDirectory(Path, "snapshot store");
 
     /// <summary>
     /// Hands out the next version of <paramref name="container"/>: one more than any it ever had,
-    /// so numbers freed by deletion are never reused and versions stay in time order. Two
-    /// processes asking at once get different numbers (the store lock is held while it counts).
+    /// so numbers freed by deletion are never reused and versions stay in time order; and never a
+    /// number whose name another tool's entry holds. Two processes asking at once get different
+    /// numbers (the store lock is held while it counts).
     /// </summary>
-    internal SnapshotName AllocateVersion(string container)
+    internal SnapshotName AllocateVersion(string container, Action<string>? notice)
     {
-        Directory.CreateDirectory(System.IO.Path.Combine(PrivateDirectory, "versions"));
+        LxcSnapDirectory.Create(System.IO.Path.Combine(PrivateDirectory, "versions"));
         using var storeLock = FileLock.Acquire(System.IO.Path.Combine(PrivateDirectory, "store.lock"));
-        var next = HighestVersion(container) + 1;
+        var highest = Math.Max(HighestNameTaken(container), ReadVersionMark(container, notice));
+        if (highest == int.MaxValue)
+        {
+            throw new LxcSnapException(LxcSnapError.TargetExists,
+                $"'{container}' has used every version number up to {int.MaxValue} ({Locate(new SnapshotName(container, highest)).Directory} exists): no further snapshot of it can be numbered.");
+        }
+        var next = highest + 1;
         // Not flushed: after a crash the published snapshots still count, and a mark lost with them
         // gives out again only a number whose snapshot never became durable.
         DurableFile.ReplaceWithoutFlush(VersionMarkFile(container), next.ToString(CultureInfo.InvariantCulture));
@@ -85,30 +93,53 @@ public sealed class SnapshotStore
     private SnapshotInfo Describe(SnapshotName name)
     {
         var location = Locate(name);
-        var (timestamp, comment) = SnapshotMetadata.Read(location.Directory);
-        return new SnapshotInfo(name, location, timestamp, comment);
+        var (timestamp, comment, problems) = SnapshotMetadata.Read(location.Directory);
+        return new SnapshotInfo(name, location, timestamp, comment) { Problems = problems };
     }
 
-    private IEnumerable<SnapshotName> SnapshotNames()
+    /// <summary>Entries named like a snapshot that hold a config: lxc-snap's snapshots.</summary>
+    private IEnumerable<SnapshotName> SnapshotNames() =>
+        EntriesNamedLikeSnapshots().Where(name => PathAccess.Exists(Locate(name).ConfigFile));
+
+    /// <summary>
+    /// Every entry of the store named like a snapshot of <paramref name="container"/>, config or not:
+    /// lxc-snapshot's own directories and half-removed leftovers keep their names taken.
+    /// </summary>
+    private int HighestNameTaken(string container) =>
+        EntriesNamedLikeSnapshots().Where(n => n.Container == container).Select(n => n.Version).DefaultIfEmpty(-1).Max();
+
+    private List<SnapshotName> EntriesNamedLikeSnapshots()
     {
-        if (!Directory.Exists(Path))
+        if (!Exists)
             return [];
-        return Directory.EnumerateDirectories(Path)
-            .Select(d => System.IO.Path.GetFileName(d))
-            .Where(name => File.Exists(System.IO.Path.Combine(Path, name, "config")))
-            .Select(name => SnapshotName.TryParse(name, out var parsed) ? parsed : (SnapshotName?)null)
-            .OfType<SnapshotName>();
+        try
+        {
+            return Directory.EnumerateFileSystemEntries(Path)
+                .Select(entry => SnapshotName.TryParse(System.IO.Path.GetFileName(entry), out var parsed) ? parsed : (SnapshotName?)null)
+                .OfType<SnapshotName>()
+                .ToList();
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw FileSystemErrors.PermissionDenied(Path, e);
+        }
     }
 
     private string VersionMarkFile(string container) =>
         System.IO.Path.Combine(PrivateDirectory, "versions", container);
 
-    private int ReadVersionMark(string container)
+    /// <summary>The highest version ever handed out, or -1; a mark that is no version number is reported and ignored.</summary>
+    private int ReadVersionMark(string container, Action<string>? notice)
     {
         var file = VersionMarkFile(container);
-        return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var mark)
-            ? mark
-            : -1;
+        var (outcome, bytes) = BoundedFile.Read(file, 32, followSymlinks: false);
+        if (outcome == BoundedFile.Outcome.Missing)
+            return -1;
+        var text = outcome == BoundedFile.Outcome.Read ? System.Text.Encoding.UTF8.GetString(bytes).Trim() : "";
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var mark) && mark < int.MaxValue)
+            return mark;
+        notice?.Invoke($"ignored the version mark {file}: it holds {Printable.Quote(text)}, not a version number. Versions are counted from the snapshots themselves; delete the file if it is damaged.");
+        return -1;
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using LxcSnap.Core.Containers;
 using LxcSnap.Core.Interop;
 
@@ -6,45 +5,100 @@ namespace LxcSnap.Core.Store;
 
 /// <summary>
 /// Builds a container out of sight and publishes it with one rename(2), so that at any instant
-/// its final name holds either nothing (or the container it replaces) or the complete new one.
+/// its final name holds either nothing (or the container it replaces) or the complete new one;
+/// and takes a container out of sight with one rename(2) before removing it, so that nothing
+/// half-removed is ever listed.
 ///
-/// The copy is made as <c>LXCPATH/.lxcsnap/staging/ID/NAME</c> (same name, private lxcpath, same
-/// filesystem), flushed to disk, its config paths moved to <c>LXCPATH/NAME</c>, and renamed into
-/// place: RENAME_NOREPLACE for a new name, RENAME_EXCHANGE to replace a container atomically.
-/// A process killed at any point leaves only its staging directory behind, recognisable because
-/// nobody holds its lock; <see cref="RecoverAbandoned"/> removes it on the next run.
+/// A stage is <c>LXCPATH/.lxcsnap/staging/ID/NAME</c>: ID is <c>PID.RANDOM</c>, then the same
+/// name in a private lxcpath on the same file system. A copy is made there, flushed to disk, its
+/// config paths moved to <c>LXCPATH/NAME</c>,
+/// and renamed into place: RENAME_NOREPLACE for a new name, RENAME_EXCHANGE to replace a container
+/// atomically. A process killed at any point leaves only its stage behind, and the next run
+/// removes it (<see cref="RecoverAbandoned"/>).
+///
+/// Liveness: a stage's owner holds the flock of <c>ID.lock</c> from the moment that file exists
+/// until after it is unlinked, so a free lock means a dead owner. Creating a file and locking it
+/// are two system calls; so that recovery never sees a stage between them, stages are created
+/// while holding the area lock <c>.lxcsnap/staging.lock</c> (never unlinked) shared, and recovery
+/// decides what is abandoned while holding it exclusively. A lock file recovery opened just as
+/// its owner unlinked it is recognised and left alone (<see cref="FileLock.TryClaim"/>).
 /// </summary>
 internal sealed class Staging : IDisposable
 {
+    /// <summary>What a stage is for, kept in its target file so that recovery can say what it finishes.</summary>
+    private enum Purpose
+    {
+        /// <summary>A copy being made, to be published under the final name.</summary>
+        Publish,
+        /// <summary>Published by swapping: the stage now holds the container that was replaced.</summary>
+        Replaced,
+        /// <summary>A container taken out of sight to be removed.</summary>
+        Remove,
+    }
+
     private readonly FileLock _lock;
     private readonly string _stageLxcPath;
+    private Purpose _purpose;
+    private bool _closed;
 
-    private Staging(ContainerRef final, string stageLxcPath, FileLock heldLock)
+    private Staging(ContainerRef final, string stageLxcPath, FileLock heldLock, Purpose purpose)
     {
         Final = final;
         _stageLxcPath = stageLxcPath;
         _lock = heldLock;
+        _purpose = purpose;
     }
 
-    /// <summary>Where the container will be published.</summary>
+    /// <summary>Where the container will be published (or where it was, for a removal).</summary>
     public ContainerRef Final { get; }
 
     /// <summary>Where liblxc builds it: clone into this.</summary>
     public ContainerRef Staged => new(_stageLxcPath, Final.Name);
 
-    public static Staging Begin(ContainerRef final)
+    /// <summary>A new, empty stage for a copy that will be published as <paramref name="final"/>.</summary>
+    public static Staging Begin(ContainerRef final) => Create(final, Purpose.Publish);
+
+    /// <summary>
+    /// Moves <paramref name="existing"/> into a new stage with one rename(2): from then on no
+    /// listing shows it, and <see cref="Dispose"/> (or, if we are killed, the next run) removes it.
+    /// </summary>
+    public static Staging TakeOutOfSight(ContainerRef existing)
     {
-        var root = LxcSnapDirectory.Staging(final.LxcPath);
-        Directory.CreateDirectory(root);
-        var id = $"{final.Name}.{Environment.ProcessId}.{Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 4).ToLowerInvariant()}";
-        var stageLxcPath = Path.Combine(root, id);
-        var heldLock = FileLock.Acquire(stageLxcPath + ".lock");
+        var stage = Create(existing, Purpose.Remove);
         try
         {
-            // Unflushed is enough: a stage whose target was lost in a crash is removed whole.
-            DurableFile.ReplaceWithoutFlush(stageLxcPath + ".target", $"{final.LxcPath}\n{final.Name}\n");
+            if (LibcNative.renameat2(LibcNative.AtCurrentDirectory, existing.Directory, LibcNative.AtCurrentDirectory, stage.Staged.Directory,
+                    (uint)LibcNative.RenameNoReplace) != 0)
+            {
+                throw FileSystemErrors.From(new FileSystemCallException("move out of sight", existing.Directory, ErrnoExtensions.LastError()));
+            }
+            DurableFile.SyncDirectory(existing.LxcPath);
+            CrashPoints.Reach("remove.moved");
+            return stage;
+        }
+        catch
+        {
+            stage.Dispose();
+            throw;
+        }
+    }
+
+    private static Staging Create(ContainerRef final, Purpose purpose)
+    {
+        var root = LxcSnapDirectory.Staging(final.LxcPath);
+        LxcSnapDirectory.Create(root);
+        var id = $"{Environment.ProcessId}.{Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 4).ToLowerInvariant()}";
+        var stageLxcPath = Path.Combine(root, id);
+        FileLock heldLock;
+        using (FileLock.Acquire(LxcSnapDirectory.StagingAreaLock(final.LxcPath), shared: true))
+            heldLock = FileLock.CreateHeld(stageLxcPath + ".lock");
+        try
+        {
+            CrashPoints.Reach("stage.locked");
+            WriteTarget(stageLxcPath, final, purpose);
             Directory.CreateDirectory(stageLxcPath);
-            return new Staging(final, stageLxcPath, heldLock);
+            CrashPoints.Reach("stage.created");
+            return new Staging(final, stageLxcPath, heldLock, purpose);
         }
         catch
         {
@@ -62,106 +116,213 @@ internal sealed class Staging : IDisposable
     public bool Publish(bool replaceExisting, Action<string>? notice)
     {
         ContainerConfig.RelocatePaths(Staged, Staged.Directory, Final.Directory);
+        // The layers the copy shares list it under its final name before it appears there, so
+        // that LXC refuses to destroy them from the first instant the copy can be seen.
+        foreach (var dependency in Dependencies.DependsOn(Staged))
+            Dependencies.Register(dependency, Final);
+        CrashPoints.Reach("publish.registered");
         DurableFile.SyncFileSystem(Staged.Directory);
+        CrashPoints.Reach("publish.synced");
 
-        var replacing = replaceExisting && Directory.Exists(Final.Directory);
+        var replacing = replaceExisting && PathAccess.Exists(Final.Directory);
         var flags = replacing ? LibcNative.RenameExchange : LibcNative.RenameNoReplace;
         if (LibcNative.renameat2(LibcNative.AtCurrentDirectory, Staged.Directory, LibcNative.AtCurrentDirectory, Final.Directory, (uint)flags) != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = ErrnoExtensions.LastError();
             ContainerConfig.RelocatePaths(Staged, Final.Directory, Staged.Directory);
-            if (errno == LibcNative.EEXIST || (errno == 39 /* ENOTEMPTY */ && !replacing))
+            if (errno == Errno.EEXIST || (errno == Errno.ENOTEMPTY && !replacing))
                 throw new LxcSnapException(LxcSnapError.TargetExists, $"{Final} appeared while it was being made; nothing was changed.");
-            throw new LxcSnapException(LxcSnapError.FilesystemFailed,
-                $"could not move the finished copy into place as {Final}: {Marshal.GetPInvokeErrorMessage(errno)}.");
+            throw FileSystemErrors.From(new FileSystemCallException($"move the finished copy into place as", Final.Directory, errno));
         }
+        CrashPoints.Reach("publish.renamed");
         DurableFile.SyncDirectory(Final.LxcPath);
 
         if (replacing)
         {
+            _purpose = Purpose.Replaced;
+            WriteTarget(_stageLxcPath, Final, _purpose);
+            CrashPoints.Reach("publish.exchanged");
             // The replaced container now sits where the stage was, its config still naming the
             // final directory: point it at itself before anything removes it.
             ContainerConfig.RelocatePaths(Staged, Final.Directory, Staged.Directory);
-            try
-            {
-                ContainerRemoval.Discard(Staged);
-            }
-            catch (Exception e) when (e is LxcSnapException or IOException or UnauthorizedAccessException)
-            {
-                notice?.Invoke($"the replaced copy of {Final} could not be removed yet ({e.Message}); the next lxc-snap run removes it.");
-            }
+            if (TryDiscard(_stageLxcPath, Final) is { } problem)
+                notice?.Invoke($"the replaced copy of {Final} could not be removed yet ({problem}); the next lxc-snap run removes it.");
         }
         return replacing;
     }
 
-    /// <summary>Removes whatever is still staged, unless it was published; always releases the lock.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Removes whatever the stage holds (nothing after publishing a new name, the replaced
+    /// container after a swap, the container taken out of sight), drops its staged name from
+    /// LXC's dependency records, and releases the stage. The operation is done whatever happens
+    /// here: what cannot be removed now stays for the next run's recovery and is reported to
+    /// <paramref name="notice"/>.
+    /// </summary>
+    public void Close(Action<string>? notice)
     {
-        try
+        if (_closed)
+            return;
+        _closed = true;
+        if (TryDiscard(_stageLxcPath, Final) is { } problem)
         {
-            // After publishing, the stage holds nothing, or the container that was replaced.
-            DiscardStage(_stageLxcPath, Final);
-            File.Delete(_stageLxcPath + ".target");
+            notice?.Invoke($"could not remove {Describe(_purpose, Final)} yet ({problem}); the next lxc-snap run removes it.");
+            _lock.Dispose(); // its lock file stays: the next run sees a stage nobody holds
+            return;
         }
-        finally
+        File.Delete(_stageLxcPath + ".target");
+        _lock.DeleteAndRelease();
+    }
+
+    /// <summary><see cref="Close"/> without a report: for a stage left by an exception, which the caller reports.</summary>
+    public void Dispose() => Close(notice: null);
+
+    /// <summary>What recovery did with one abandoned stage.</summary>
+    /// <param name="Note">For people: what was removed, or why it could not be yet.</param>
+    /// <param name="Destroyed">The container whose interrupted destruction was finished, if that is what the stage was.</param>
+    public sealed record Recovered(string Note, ContainerRef? Destroyed);
+
+    /// <summary>
+    /// Removes the stages under <paramref name="lxcPath"/> whose owner died (killed, machine
+    /// reset), finishing what each was doing: an unfinished copy is discarded, a replaced or
+    /// half-removed container is removed, and LXC's dependency records are put right. Says
+    /// what it did, one entry per stage.
+    /// </summary>
+    public static IReadOnlyList<Recovered> RecoverAbandoned(string lxcPath)
+    {
+        var root = LxcSnapDirectory.Staging(lxcPath);
+        if (!PathAccess.Exists(root))
+            return [];
+        var claimed = new List<FileLock>();
+        var orphans = new List<string>();
+        using (FileLock.Acquire(LxcSnapDirectory.StagingAreaLock(lxcPath)))
         {
-            _lock.DeleteAndRelease();
+            foreach (var lockFile in Directory.EnumerateFiles(root, "*.lock"))
+            {
+                if (FileLock.TryClaim(lockFile) is { } abandoned)
+                    claimed.Add(abandoned);
+            }
+            // A stage's lock file exists before its directory and target and outlives them, so
+            // these, without their lock file, belong to nobody.
+            orphans.AddRange(Directory.EnumerateFileSystemEntries(root)
+                .Where(entry => !entry.EndsWith(".lock", StringComparison.Ordinal))
+                .Where(entry => !File.Exists(StageOf(entry) + ".lock")));
         }
+
+        var results = new List<Recovered>();
+        foreach (var abandoned in claimed)
+        {
+            var stageLxcPath = abandoned.Path[..^".lock".Length];
+            var (final, purpose) = ReadTarget(stageLxcPath);
+            var problem = final is null ? RemoveTree(stageLxcPath) : TryDiscard(stageLxcPath, final);
+            if (problem is null)
+            {
+                File.Delete(stageLxcPath + ".target");
+                abandoned.DeleteAndRelease();
+                results.Add(new Recovered($"removed {Describe(purpose, final)}, left by an interrupted lxc-snap in {lxcPath}",
+                    purpose == Purpose.Remove ? final : null));
+            }
+            else
+            {
+                abandoned.Dispose();
+                results.Add(new Recovered($"could not remove {Describe(purpose, final)}, left by an interrupted lxc-snap in {lxcPath}, yet: {problem}", null));
+            }
+        }
+        foreach (var orphan in orphans)
+            RemoveTree(orphan);
+        return results;
     }
 
     /// <summary>
-    /// Removes staging directories of processes that died mid-way (their lock is free) under
-    /// <paramref name="lxcPath"/>, and says what it removed.
+    /// The stage an entry of the staging area belongs to: every name there starts with its
+    /// stage's ID, <c>PID.RANDOM</c> (<c>ID</c>, <c>ID.lock</c>, <c>ID.target</c> and the target's
+    /// temporary file while it is written).
     /// </summary>
-    public static IReadOnlyList<string> RecoverAbandoned(string lxcPath)
+    private static string StageOf(string entry)
     {
-        var root = LxcSnapDirectory.Staging(lxcPath);
-        if (!Directory.Exists(root))
-            return [];
-        var recovered = new List<string>();
-        foreach (var lockFile in Directory.EnumerateFiles(root, "*.lock"))
-        {
-            using var abandoned = FileLock.TryAcquire(lockFile);
-            if (abandoned is null)
-                continue; // its owner is alive and still working
-            var stageLxcPath = lockFile[..^".lock".Length];
-            var final = ReadTarget(stageLxcPath + ".target");
-            if (final is not null)
-                DiscardStage(stageLxcPath, final);
-            else if (Directory.Exists(stageLxcPath))
-                Directory.Delete(stageLxcPath, recursive: true);
-            File.Delete(stageLxcPath + ".target");
-            abandoned.DeleteAndRelease();
-            recovered.Add($"removed the unfinished copy of '{final?.Name ?? Path.GetFileName(stageLxcPath)}' left by an interrupted lxc-snap in {lxcPath}");
-        }
-        // Begin creates the lock file before the directory and Dispose deletes it after, so a
-        // directory without a lock file belongs to nobody.
-        foreach (var orphan in Directory.EnumerateDirectories(root).Where(d => !File.Exists(d + ".lock")))
-            Directory.Delete(orphan, recursive: true);
-        return recovered;
+        var name = Path.GetFileName(entry);
+        var first = name.IndexOf('.');
+        var second = first < 0 ? -1 : name.IndexOf('.', first + 1);
+        return second < 0 ? entry : Path.Combine(Path.GetDirectoryName(entry)!, name[..second]);
     }
 
-    private static void DiscardStage(string stageLxcPath, ContainerRef final)
+    /// <summary>What a stage holds, for people: "the unfinished copy of 'web_3'".</summary>
+    private static string Describe(Purpose purpose, ContainerRef? final)
     {
-        var staged = new ContainerRef(stageLxcPath, final.Name);
-        if (staged.ConfigExists)
+        var name = final is null ? "a container" : $"'{final.Name}'";
+        return purpose switch
         {
-            // Whether it was relocated already or not, make every path name its own directory.
-            ContainerConfig.RelocatePaths(staged, final.Directory, staged.Directory);
-            var dependsOn = Dependencies.DependsOn(staged);
-            ContainerRemoval.Discard(staged);
-            foreach (var dependency in dependsOn)
-                Dependencies.Reconcile(dependency);
-        }
-        if (Directory.Exists(stageLxcPath))
-            Directory.Delete(stageLxcPath, recursive: true);
+            Purpose.Replaced => $"the replaced copy of {name}",
+            Purpose.Remove => $"the half-destroyed {name}",
+            _ => $"the unfinished copy of {name}",
+        };
     }
 
-    private static ContainerRef? ReadTarget(string targetFile)
+    /// <summary>
+    /// Removes the stage's container and directory, and drops the stage from the dependency
+    /// records of what it shared storage with (and of what the container under the final name
+    /// shares storage with: a copy published just before its owner died is still listed under
+    /// its staged name there); returns why not, or null when it is all gone.
+    /// </summary>
+    private static string? TryDiscard(string stageLxcPath, ContainerRef final)
     {
-        if (!File.Exists(targetFile))
+        try
+        {
+            var staged = new ContainerRef(stageLxcPath, final.Name);
+            var dependsOn = final.ConfigExists ? Dependencies.DependsOn(final).ToList() : [];
+            if (staged.ConfigExists)
+            {
+                // Whether it was relocated already or not, make every path name its own directory.
+                ContainerConfig.RelocatePaths(staged, final.Directory, staged.Directory);
+                dependsOn.AddRange(Dependencies.DependsOn(staged));
+                ContainerRemoval.Discard(staged);
+                CrashPoints.Reach("discard.removed");
+            }
+            // Dropping stale staged entries, and keeping the final name listed only if what holds
+            // it now (or nothing) shares the layer.
+            foreach (var dependency in dependsOn.DistinctBy(d => d.Directory))
+                Dependencies.Reconcile(dependency, final);
+            var problem = RemoveTree(stageLxcPath);
+            if (problem is null)
+                LxcDiskLock.ForgetLxcPath(stageLxcPath);
+            return problem;
+        }
+        catch (Exception e) when (e is LxcSnapException or IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
+    private static string? RemoveTree(string path)
+    {
+        try
+        {
+            TreeRemoval.Remove(path);
             return null;
-        var lines = File.ReadAllLines(targetFile);
-        return lines.Length >= 2 && ContainerName.Problem(lines[1]) is null ? new ContainerRef(lines[0], lines[1]) : null;
+        }
+        catch (Exception e) when (e is LxcSnapException or IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
+    private static void WriteTarget(string stageLxcPath, ContainerRef final, Purpose purpose) =>
+        // Unflushed is enough: a stage whose target was lost in a crash is removed whole.
+        DurableFile.ReplaceWithoutFlush(stageLxcPath + ".target", $"{final.LxcPath}\n{final.Name}\n{purpose}\n");
+
+    private static (ContainerRef? Final, Purpose Purpose) ReadTarget(string stageLxcPath)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(stageLxcPath + ".target");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, Purpose.Publish);
+        }
+        var purpose = lines.Length >= 3 && Enum.TryParse<Purpose>(lines[2], out var parsed) ? parsed : Purpose.Publish;
+        return lines.Length >= 2 && ContainerName.Problem(lines[1]) is null
+            ? (new ContainerRef(lines[0], lines[1]), purpose)
+            : (null, purpose);
     }
 }

@@ -17,12 +17,26 @@ public static class TreeAttributes
     /// cp -a and rsync, the copy keeps the time from before it was read), so atimes are compared for
     /// files, devices and fifos, whose contents are copied without touching it.
     /// </summary>
-    public static IReadOnlyList<string> Differences(string original, string copy)
+    /// <param name="wholeOnly">
+    /// Whether the copy holds the same, not whether it was made faithfully: leaves out atimes
+    /// (liblxc's rsync does not keep them, and reading a tree changes them), directory mtimes
+    /// (rsync leaves a directory's time as the copy made it when it differs from the original's
+    /// by less than a second, measured here) and the attributes
+    /// overlayfs keeps for itself in an upper layer once it was mounted (trusted.overlay.origin,
+    /// .impure, .uuid, .nlink; liblxc mounts a restored copy to rename it). The attributes that
+    /// say what a layer holds (opaque, redirect) are always compared.
+    /// </param>
+    public static IReadOnlyList<string> Differences(string original, string copy, bool wholeOnly = false)
     {
-        var before = Metadata(original);
-        var after = Metadata(copy);
+        var before = Metadata(original, wholeOnly);
+        var after = Metadata(copy, wholeOnly);
         AddContents(original, before);
         AddContents(copy, after);
+        return Compare(before, after);
+    }
+
+    private static List<string> Compare(SortedDictionary<string, string> before, SortedDictionary<string, string> after)
+    {
         var lines = new List<string>();
         foreach (var path in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
         {
@@ -37,7 +51,7 @@ public static class TreeAttributes
     /// <summary>512-byte blocks allocated to a file, as stat reports them (to show that holes stayed holes).</summary>
     public static long AllocatedBlocks(string path) => long.Parse(Shell.Check("stat", "-c", "%b", path).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
-    private static SortedDictionary<string, string> Metadata(string root)
+    private static SortedDictionary<string, string> Metadata(string root, bool wholeOnly)
     {
         var entries = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var inodes = new Dictionary<string, List<string>>();
@@ -49,9 +63,10 @@ public static class TreeAttributes
             var (path, kind) = (f[0].Length == 0 ? "." : f[0], f[1]);
             kinds[path] = kind;
             var size = kind == "d" ? "" : $" size={f[4]}"; // a directory's size depends on its file system's history
-            var atime = kind is "d" or "l" ? "" : $" atime={f[5]}";
+            var atime = kind is "d" or "l" || wholeOnly ? "" : $" atime={f[5]}";
             var device = kind is "c" or "b" ? $" device={Shell.Check("stat", "-c", "%t:%T", Path.Combine(root, path)).Trim()}" : "";
-            entries[path] = $"{kind} mode={f[2]} owner={f[3]}{size}{atime} mtime={f[6]} target={f[7]}{device}";
+            var mtime = kind == "d" && wholeOnly ? "" : $" mtime={f[6]}";
+            entries[path] = $"{kind} mode={f[2]} owner={f[3]}{size}{atime}{mtime} target={f[7]}{device}";
             if (kind != "d")
                 (inodes.TryGetValue(f[8], out var names) ? names : inodes[f[8]] = []).Add(path);
         }
@@ -60,13 +75,19 @@ public static class TreeAttributes
             foreach (var name in names)
                 entries[name] += $" hardlinked-with={string.Join(',', names.Where(n => n != name).Order(StringComparer.Ordinal))}";
         }
-        foreach (var (path, attributes) in ExtendedAttributes(root))
-            entries[path] += $" xattrs={attributes}";
+        foreach (var (path, attributes) in ExtendedAttributes(root, wholeOnly))
+        {
+            if (attributes.Length > 0)
+                entries[path] += $" xattrs={attributes}";
+        }
         return entries;
     }
 
     /// <summary>getfattr -R over the tree, never following symlinks (-P -h): every namespace, values in hex.</summary>
-    private static Dictionary<string, string> ExtendedAttributes(string root)
+    private static readonly string[] OverlayBookkeeping =
+        ["trusted.overlay.origin=", "trusted.overlay.impure=", "trusted.overlay.uuid=", "trusted.overlay.nlink="];
+
+    private static Dictionary<string, string> ExtendedAttributes(string root, bool leaveOutOverlayBookkeeping)
     {
         var result = new Dictionary<string, string>();
         var dump = Shell.Run("getfattr", "-R", "-P", "-h", "-d", "-m", "-", "-e", "hex", "--absolute-names", root).Stdout;
@@ -82,7 +103,7 @@ public static class TreeAttributes
                 current = name.Length > 0 ? Path.GetRelativePath(root, name) : null;
                 values.Clear();
             }
-            else if (line.Length > 0)
+            else if (line.Length > 0 && !(leaveOutOverlayBookkeeping && OverlayBookkeeping.Any(prefix => line.StartsWith(prefix, StringComparison.Ordinal))))
                 values.Append(line).Append(';');
         }
         return result;

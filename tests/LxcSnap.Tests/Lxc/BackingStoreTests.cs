@@ -1,4 +1,5 @@
 using LxcSnap.Core.Containers;
+using LxcSnap.Core.Store;
 using LxcSnap.Tests.Infrastructure;
 
 namespace LxcSnap.Tests.Lxc;
@@ -36,10 +37,10 @@ public sealed class BackingStoreTests : IDisposable
         var app = _sandbox.CloneOverlay("base", "app");
         LxcSandbox.WriteFile(app, "/etc/app.conf", "port=80");
 
-        var result = _sandbox.Engine().Snapshot("app", comment: "first config");
+        var result = _sandbox.Engine().Snapshot("app", comment: SnapshotComment.FromText("first config"));
 
         Assert.Equal(BackingStoreKind.Overlay, result.Snapshot.Backing);
-        Assert.Equal("first config", result.Snapshot.Comment);
+        Assert.Equal("first config", result.Snapshot.Comment?.Text);
         var snapshot = _sandbox.Snapshot("app_0");
         var (delta, lower) = LxcSandbox.Layers(snapshot);
         Assert.Equal(LxcSandbox.Layers(app).Lower, lower);

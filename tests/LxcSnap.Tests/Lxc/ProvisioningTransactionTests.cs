@@ -28,7 +28,7 @@ public sealed class ProvisioningTransactionTests : IDisposable
         Assert.Null(LxcSandbox.ReadFile(_sandbox.Snapshot("app_0"), "/etc/app.conf"));
         Assert.Equal("configured", LxcSandbox.ReadFile(_sandbox.Snapshot("app_1"), "/etc/app.conf"));
         Assert.Equal("configured", LxcSandbox.ReadFile(app, "/etc/app.conf"));
-        Assert.Contains("before provisioning 'configure'", _sandbox.Engine().Store.Find(new("app", 0))!.Comment);
+        Assert.Contains("before provisioning 'configure'", _sandbox.Engine().Store.Find(new("app", 0))!.Comment?.Text);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace LxcSnap.Tests.Unit;
 public sealed class TextOutputTests
 {
     private static SnapshotInfo Snapshot(int version, string? timestamp, string? comment) =>
-        new(new SnapshotName("mysql", version), new ContainerRef("/var/lib/lxcsnaps", $"mysql_{version}"), timestamp, comment);
+        new(new SnapshotName("mysql", version), new ContainerRef("/var/lib/lxcsnaps", $"mysql_{version}"), timestamp, comment is null ? null : SnapshotComment.FromText(comment));
 
     [Fact]
     public void Versions_print_in_the_original_format()
