@@ -15,11 +15,18 @@ internal sealed class ErrorReporter(TextWriter stdout, TextWriter stderr, bool j
 
     public int Report(string kind, string message, int exitCode)
     {
-        stderr.WriteLine($"lxc-snap: {message}");
+        stderr.WriteLine($"lxc-snap: {Printable(message)}");
         if (json)
             stdout.WriteLine(JsonSerializer.Serialize(new ErrorJson(new ErrorDetailJson(kind, message)), JsonResultWriter.Context.ErrorJson));
         return exitCode;
     }
+
+    /// <summary>
+    /// A message may quote what a user typed or a file held: its control characters are shown
+    /// escaped (a terminal would obey them), its lines kept.
+    /// </summary>
+    public static string Printable(string message) =>
+        string.Join('\n', message.Split('\n').Select(Core.Printable.Escape));
 }
 
 internal sealed record ErrorDetailJson(string Kind, string Message);

@@ -81,7 +81,7 @@ internal static class LxcSnapCommand
                 output.Destroyed(engine.Store, request.Target!);
                 break;
             default:
-                return new ProvisioningCommands(engine, output, stderr).Execute(request, cancellation);
+                return new ProvisioningCommands(engine, output, NoticeWriter(stderr)).Execute(request, cancellation);
         }
         return ExitCodes.Success;
     }
@@ -106,7 +106,8 @@ internal static class LxcSnapCommand
         output.Snapshots(engine.Store, container, snapshots, roles);
     }
 
-    private static Action<string> NoticeWriter(TextWriter stderr) => note => stderr.WriteLine($"lxc-snap: {note}");
+    /// <summary>Notes for people on stderr: progress, recovery, what was skipped.</summary>
+    private static Action<string> NoticeWriter(TextWriter stderr) => note => stderr.WriteLine($"lxc-snap: {ErrorReporter.Printable(note)}");
 
     private static SnapshotEngine CreateEngine(CliRequest request, TextWriter stderr)
     {

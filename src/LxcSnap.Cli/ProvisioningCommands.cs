@@ -6,10 +6,9 @@ using LxcSnap.Core.Snapshots;
 namespace LxcSnap.Cli;
 
 /// <summary>Carries out run, begin, end and prune through LxcSnap.Core.</summary>
-internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter output, TextWriter stderr)
+internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter output, Action<string> notice)
 {
-    private readonly ProvisioningTransactions _transactions =
-        new(engine, note => stderr.WriteLine($"lxc-snap: {note}"));
+    private readonly ProvisioningTransactions _transactions = new(engine, notice);
 
     public int Execute(CliRequest request, CancellationToken stopRequested) => request.Mode switch
     {
@@ -32,7 +31,7 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
             ?? throw new LxcSnapException(LxcSnapError.InvalidArgument,
                 $"command '{request.Command[0]}' not found: give a path or a program on PATH. Nothing was snapshotted.");
         var begun = _transactions.Begin(request.Target!, request.Label, cancellation: stopRequested);
-        stderr.WriteLine($"lxc-snap: provisioning '{begun.Label}' of {begun.Container}: before snapshot {begun.Before}");
+        notice($"provisioning '{begun.Label}' of {begun.Container}: before snapshot {begun.Before}");
 
         int exitCode;
         try

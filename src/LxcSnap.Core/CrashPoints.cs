@@ -7,15 +7,17 @@ namespace LxcSnap.Core;
 /// Named places between the steps of an operation where the fault-injection tests make lxc-snap
 /// die with SIGKILL, so that every transition is proven to survive a kill, not only the ones a
 /// timed kill happens to hit. Set <c>LXCSNAP_CRASH_AT=NAME</c> (or <c>NAME:N</c> for the Nth time
-/// NAME is reached) and the process kills itself there; unset, each point costs one comparison.
-/// docs/reliability.md lists the points.
+/// NAME is reached) and the process kills itself there; with <c>LXCSNAP_CRASH_SIGNAL=STOP</c> it
+/// stops itself instead, so that a test can arrange what else happens before the kill. Unset,
+/// each point costs one comparison. docs/reliability.md lists the points.
 /// </summary>
 internal static class CrashPoints
 {
-    public const string Variable = "LXCSNAP_CRASH_AT";
     private const int SigKill = 9;
+    private const int SigStop = 19;
 
-    private static readonly (string Name, int Count)? Armed = Parse(Environment.GetEnvironmentVariable(Variable));
+    private static readonly (string Name, int Count)? Armed = Parse(Environment.GetEnvironmentVariable("LXCSNAP_CRASH_AT"));
+    private static readonly int Signal = Environment.GetEnvironmentVariable("LXCSNAP_CRASH_SIGNAL") == "STOP" ? SigStop : SigKill;
     private static int _reached;
 
     public static void Reach(string name)
@@ -23,7 +25,7 @@ internal static class CrashPoints
         if (Armed is not { } armed || armed.Name != name)
             return;
         if (Interlocked.Increment(ref _reached) == armed.Count)
-            LibcNative.kill(Environment.ProcessId, SigKill);
+            LibcNative.kill(Environment.ProcessId, Signal);
     }
 
     private static (string, int)? Parse(string? value)

@@ -19,6 +19,8 @@ internal static class ErrorCodes
     public const string LxcSnapFailed = "LXS011";
     public const string CannotRunLxcSnap = "LXS012";
     public const string Cancelled = "LXS013";
+    public const string PermissionDenied = "LXS014";
+    public const string ForeignContent = "LXS015";
 
     /// <summary>Warning: a build interrupted during provisioning left its transaction open; it was rolled back first.</summary>
     public const string InterruptedTransactionRolledBack = "LXS101";
@@ -36,6 +38,8 @@ internal static class ErrorCodes
         "transactionConflict" or "transactionNotFound" => TransactionConflict,
         "rollbackFailed" => RollbackFailed,
         "interrupted" => Cancelled,
+        "permissionDenied" => PermissionDenied,
+        "foreignContent" => ForeignContent,
         _ => LxcSnapFailed,
     };
 }

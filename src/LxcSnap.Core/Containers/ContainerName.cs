@@ -16,7 +16,7 @@ public static class ContainerName
         if (string.IsNullOrEmpty(name))
             return "it is empty";
         if (name is "." or "..")
-            return $"'{name}' is a directory reference";
+            return $"{Printable.Quote(name)} is a directory reference";
         if (name.Contains('/'))
             return "it contains '/'";
         if (name.StartsWith('.'))
@@ -35,7 +35,7 @@ public static class ContainerName
     {
         var problem = Problem(name);
         if (problem is not null)
-            throw new LxcSnapException(LxcSnapError.InvalidArgument, $"invalid {role} name '{name}': {problem}.");
+            throw new LxcSnapException(LxcSnapError.InvalidArgument, $"invalid {role} name {Printable.Quote(name)}: {problem}.");
         return name!;
     }
 }

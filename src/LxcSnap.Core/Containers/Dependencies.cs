@@ -73,10 +73,9 @@ internal static class Dependencies
         // Only entries that lxc-snap itself may have left stale are checked: those naming a copy in
         // a staging area, and the ones to verify. The rest are liblxc's own records, kept as they
         // are: a base with 1000 snapshots would otherwise cost 1000 file reads per snapshot.
+        var isChecked = (ContainerRef dependent) => IsStaged(dependent) || verify.Any(v => SameContainer(v, dependent));
         var valid = recorded
-            .Where(dependent => verify.Any(v => SameContainer(v, dependent)) || IsStaged(dependent)
-                ? StillDependsOn(dependent, container)
-                : true)
+            .Where(dependent => !isChecked(dependent) || StillDependsOn(dependent, container))
             .Concat(verify.Where(dependent => !recorded.Any(r => SameContainer(r, dependent)) && StillDependsOn(dependent, container)))
             .DistinctBy(dependent => Path.GetFullPath(dependent.Directory))
             .ToList();

@@ -97,7 +97,7 @@ internal sealed partial class LxcLog
 
     // "lxc-snap lxc-snap 20261128134512.123 ERROR    storage - storage/storage.c:storage_copy:331 - text"
     // (prefix, name, time, level, category, place) becomes "storage_copy: text".
-    private static string Shorten(string line)
+    internal static string Shorten(string line)
     {
         var match = LogLine().Match(line);
         return match.Success ? $"{match.Groups["function"].Value}: {match.Groups["text"].Value}" : line;

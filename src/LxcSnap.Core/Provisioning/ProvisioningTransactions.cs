@@ -266,7 +266,7 @@ public sealed class ProvisioningTransactions
         if (label.Length > MaxLabelLength || label.Any(char.IsControl))
         {
             throw new LxcSnapException(LxcSnapError.InvalidArgument,
-                $"invalid label '{label}': a label is one line of at most {MaxLabelLength} characters.");
+                $"invalid label {Printable.Quote(label)}: a label is one line of at most {MaxLabelLength} characters.");
         }
         return label;
     }

@@ -12,7 +12,7 @@ public static partial class DurationText
         if (!match.Success || text.Trim().Length == 0)
         {
             throw new LxcSnapException(LxcSnapError.InvalidArgument,
-                $"'{text}' is not a duration: use a number and a unit (s, m, h, d, w), for example 30m, 12h, 7d or 1d12h.");
+                $"{Printable.Quote(text)} is not a duration: use a number and a unit (s, m, h, d, w), for example 30m, 12h, 7d or 1d12h.");
         }
         var total = TimeSpan.Zero;
         foreach (Capture part in match.Groups["part"].Captures)

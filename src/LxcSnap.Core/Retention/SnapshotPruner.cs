@@ -73,7 +73,7 @@ public sealed class SnapshotPruner(SnapshotEngine engine, ProvisioningTransactio
             engine.Destroy(decision.Snapshot.Name.ToString());
             return decision;
         }
-        catch (LxcSnapException e) when (e.Error is LxcSnapError.SnapshotInUse or LxcSnapError.ContainerRunning or LxcSnapError.SnapshotNotFound)
+        catch (LxcSnapException e) when (e.Error is LxcSnapError.SnapshotInUse or LxcSnapError.ContainerRunning or LxcSnapError.SnapshotNotFound or LxcSnapError.ForeignContent)
         {
             return decision with { Remove = false, Reason = e.Message };
         }

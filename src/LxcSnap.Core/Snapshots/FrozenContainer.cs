@@ -21,9 +21,15 @@ internal sealed class FrozenContainer : IDisposable
 {
     private const string Thawed = "thawed";
 
-    // $1 lxcpath, $2 name, $3 record. Output goes nowhere: the terminal may be long gone.
+    private const string Ready = "ready";
+
+    // $1 lxcpath, $2 name, $3 record. "ready" once it runs in its own session (setsid has run);
+    // after that, output goes nowhere: the terminal may be long gone when it thaws.
     private const string WatcherScript =
-        "exec >/dev/null 2>&1; IFS= read -r said; [ \"$said\" = " + Thawed + " ] && exit 0; lxc-unfreeze -P \"$1\" -n \"$2\"; rm -f \"$3\"";
+        "echo " + Ready + "; exec >/dev/null 2>&1; IFS= read -r said; [ \"$said\" = " + Thawed + " ] && exit 0; lxc-unfreeze -P \"$1\" -n \"$2\"; rm -f \"$3\"";
+
+    /// <summary>How long to wait for the watcher to start: a shell starts in milliseconds; without it the record alone covers a kill.</summary>
+    private static readonly TimeSpan WatcherStart = TimeSpan.FromSeconds(5);
 
     private readonly LxcContainer _container;
     private readonly string _record;
@@ -118,14 +124,23 @@ internal sealed class FrozenContainer : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        Process? watcher;
         try
         {
-            return Process.Start(start);
+            watcher = Process.Start(start);
         }
         catch (System.ComponentModel.Win32Exception)
         {
             return null; // no setsid or sh: the record alone lets the next run thaw it
         }
+        // Until it says so, the watcher may still be in our process group, where a kill of the
+        // group would take it along: freeze only once it is out.
+        var said = watcher?.StandardOutput.ReadLineAsync();
+        if (said is not null && said.Wait(WatcherStart) && said.Result == Ready)
+            return watcher;
+        watcher?.Kill();
+        watcher?.Dispose();
+        return null;
     }
 
     private void StopWatcher(bool thawed)

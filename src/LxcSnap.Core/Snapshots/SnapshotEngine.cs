@@ -160,6 +160,7 @@ public sealed partial class SnapshotEngine
             plan = plan.AsFullCopy();
             source.Clone(staging.Staged, plan.Flags, plan.BackingStoreType, describedAs: staging.Final).Dispose();
         }
+        CrashPoints.Reach("clone.copied");
         // The copy's own delta does not depend on the container it was cloned from.
         Dependencies.Forget(staging.Staged, source.Ref);
         Dependencies.Reconcile(source.Ref);

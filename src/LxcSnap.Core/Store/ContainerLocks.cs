@@ -10,6 +10,9 @@ namespace LxcSnap.Core.Store;
 /// </summary>
 internal sealed class ContainerLocks : IDisposable
 {
+    /// <summary>How long to wait quietly: most waits are for a snapshot of a small container, over in well under a second.</summary>
+    private static readonly TimeSpan QuietWait = TimeSpan.FromSeconds(1);
+
     private readonly List<FileLock> _held;
 
     private ContainerLocks(List<FileLock> held) => _held = held;
@@ -25,7 +28,8 @@ internal sealed class ContainerLocks : IDisposable
                 var taken = FileLock.TryAcquire(path);
                 if (taken is null)
                 {
-                    notice?.Invoke($"waiting for another lxc-snap working on {container}...");
+                    using var saySoon = new Timer(_ => notice?.Invoke($"waiting for another lxc-snap working on {container}..."),
+                        null, QuietWait, Timeout.InfiniteTimeSpan);
                     taken = FileLock.Acquire(path);
                 }
                 held.Add(taken);

@@ -69,4 +69,30 @@ public sealed class CrashPointTests
         scenario.CheckInterrupted(world, context);
         scenario.Redo(world, operation, context + ", then run again");
     }
+
+    [Fact]
+    public void A_restore_killed_while_liblxc_copies_into_another_lxcpath_does_not_keep_the_snapshot_in_use()
+    {
+        using var world = new FaultWorld(nameof(A_restore_killed_while_liblxc_copies_into_another_lxcpath_does_not_keep_the_snapshot_in_use));
+        world.ExpectSnapshotsOf("ov");
+        Assert.Equal(0, PublishedCli.Run(world.Cli("ov")).ExitCode);
+        var elsewhere = Path.Combine(world.Sandbox.Root, "elsewhere");
+        Directory.CreateDirectory(elsewhere);
+
+        // liblxc has recorded the half-made copy as depending on ov_0 when it is killed.
+        using (var process = Shell.Start("setsid", [PublishedCli.Path, "-P", elsewhere, "--snapshot-path", world.StorePath, "-r", "ov_0", "copy"],
+                   new Dictionary<string, string> { ["LXCSNAP_CRASH_AT"] = "clone.copied" }))
+        {
+            process.WaitForExit();
+            Assert.Equal(128 + 9, process.ExitCode);
+        }
+        Assert.Contains("/elsewhere/.lxcsnap/staging/", File.ReadAllText(Path.Combine(world.Sandbox.Snapshot("ov_0").Directory, "lxc_snapshots")));
+
+        var destroy = PublishedCli.Run(world.Cli("-d", "ov_0"));
+
+        Assert.True(destroy.ExitCode == 0, destroy.ToString());
+        Assert.Contains($"removed the unfinished copy of 'copy', left by an interrupted lxc-snap in {elsewhere}", destroy.Stderr);
+        Assert.Empty(world.Listed());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(elsewhere, ".lxcsnap", "staging")));
+    }
 }

@@ -57,6 +57,44 @@ public sealed class InterruptionTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(Staging(_sandbox.LxcPath)));
     }
 
+    [Fact]
+    public async Task Ctrl_C_at_any_instant_either_stops_the_snapshot_cleanly_or_lets_it_finish_whole()
+    {
+        var big = CreateBigContainer("big");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(0, PublishedCli.Run(_sandbox.Cli("big")).ExitCode);
+        var uninterrupted = clock.Elapsed;
+        const int Rounds = 12;
+        for (var round = 0; round < Rounds; round++)
+        {
+            // From the first instant (start-up) to just past the end, evenly.
+            var delay = uninterrupted * (round * 1.1 / (Rounds - 1));
+            var before = LxcSandbox.ListedByLxc(_sandbox.StorePath);
+            using var process = Shell.Start(PublishedCli.Path, _sandbox.Cli("big"));
+            var stderrRead = process.StandardError.ReadToEndAsync();
+            await Task.Delay(delay);
+            Shell.Run("kill", "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await process.WaitForExitAsync();
+            var stderr = await stderrRead;
+            var context = $"SIGINT {delay.TotalMilliseconds:0} ms in: exit {process.ExitCode}: {stderr}";
+            var made = LxcSandbox.ListedByLxc(_sandbox.StorePath).Except(before).ToList();
+            if (process.ExitCode == 0)
+            {
+                Assert.True(made.Count == 1, context);
+                Assert.Equal(new FileInfo(BlobPath(big)).Length, new FileInfo(BlobPath(_sandbox.Snapshot(made[0]))).Length);
+            }
+            else
+            {
+                // 130 either way: interrupted by lxc-snap itself, or ended by the signal before
+                // lxc-snap had done anything (the first milliseconds of start-up).
+                Assert.True(process.ExitCode == 130, context);
+                Assert.True(made.Count == 0, context);
+                Assert.True(stderr.Length == 0 || stderr == "lxc-snap: interrupted: nothing was changed.\n", context);
+                Assert.Empty(Directory.EnumerateFileSystemEntries(Staging(_sandbox.StorePath)));
+            }
+        }
+    }
+
     /// <summary>A dir container with a large file, so that liblxc's rsync copy takes a while.</summary>
     private Core.Containers.ContainerRef CreateBigContainer(string name)
     {

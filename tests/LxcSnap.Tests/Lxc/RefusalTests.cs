@@ -105,6 +105,21 @@ public sealed class RefusalTests : IDisposable
     }
 
     [Fact]
+    public void Restoring_a_snapshot_that_runs_is_refused_in_one_line_of_our_own()
+    {
+        var snapshot = _sandbox.Snapshot("mysql_0");
+        File.AppendAllText(snapshot.ConfigFile, "lxc.net.0.type = empty\nlxc.apparmor.profile = unconfined\n");
+        LxcSandbox.Start(snapshot);
+
+        var result = PublishedCli.Run(_sandbox.Cli("-r", "mysql_0", "copy"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"lxc-snap: snapshot 'mysql_0' is running (started with lxc-start -P {_sandbox.StorePath}): stop it first (lxc-stop -P {_sandbox.StorePath} -n mysql_0).\n",
+            result.Stderr);
+        Assert.DoesNotContain("copy", LxcSandbox.ListedByLxc(_sandbox.LxcPath));
+    }
+
+    [Fact]
     public void Force_replaces_an_existing_container_with_the_snapshot()
     {
         var other = _sandbox.Container("other");

@@ -50,7 +50,7 @@ public sealed class NamingTests
     {
         Assert.Contains(reason, ContainerName.Problem(name));
         var error = Assert.Throws<LxcSnapException>(() => ContainerName.Validate(name, "container"));
-        Assert.StartsWith($"invalid container name '{name}'", error.Message);
+        Assert.StartsWith($"invalid container name '{name.Replace("\n", "\\n", StringComparison.Ordinal)}'", error.Message);
     }
 
     [Fact]
