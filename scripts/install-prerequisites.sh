@@ -3,7 +3,9 @@
 # LXC with its templates and busybox (the test and demo containers), rsync (LXC copies dir
 # containers with it), clang and zlib1g-dev (NativeAOT links lxc-snap with them), xfsprogs and
 # attr (the reflink tests make an XFS file system and read extended attributes), tmux (a test types
-# Ctrl+C into a real terminal), and the .NET 10 SDK when no .NET 10 SDK is on the PATH.
+# Ctrl+C into a real terminal), util-linux and procps (the fault-injection tests run commands in
+# sessions of their own, as another user, and kill them by name), and the .NET 10 SDK when no
+# .NET 10 SDK is on the PATH.
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -11,7 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-packages=(lxc lxc-templates busybox-static rsync ca-certificates curl clang zlib1g-dev xfsprogs attr tmux)
+packages=(lxc lxc-templates busybox-static rsync ca-certificates curl clang zlib1g-dev xfsprogs attr tmux util-linux procps)
 # npx runs the action.yml validator in the tests; Debian's npm brings it where Node.js has none.
 command -v npx >/dev/null 2>&1 || packages+=(npm)
 missing=()

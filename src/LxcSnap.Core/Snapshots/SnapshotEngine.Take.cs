@@ -50,7 +50,7 @@ public sealed partial class SnapshotEngine
         CrashPoints.Reach("snapshot.copied");
         SnapshotMetadata.Write(staging.Staged.Directory, takenAt, comment);
         cancellation.ThrowIfCancellationRequested();
-        staging.Publish(replaceExisting: false, _notice);
+        staging.Publish(replaceExisting: false);
         staging.Close(_notice);
         return new SnapshotResult(Store.Find(name)!, plan.Description);
     }

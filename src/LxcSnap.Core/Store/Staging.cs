@@ -11,10 +11,9 @@ namespace LxcSnap.Core.Store;
 ///
 /// A stage is <c>LXCPATH/.lxcsnap/staging/ID/NAME</c>: ID is <c>PID.RANDOM</c>, then the same
 /// name in a private lxcpath on the same file system. A copy is made there, flushed to disk, its
-/// config paths moved to <c>LXCPATH/NAME</c>,
-/// and renamed into place: RENAME_NOREPLACE for a new name, RENAME_EXCHANGE to replace a container
-/// atomically. A process killed at any point leaves only its stage behind, and the next run
-/// removes it (<see cref="RecoverAbandoned"/>).
+/// config paths moved to <c>LXCPATH/NAME</c>, and renamed into place: RENAME_NOREPLACE for a new
+/// name, RENAME_EXCHANGE to replace a container atomically. A process killed at any point leaves
+/// only its stage behind, and the next run finishes or undoes its work (<see cref="RecoverAbandoned"/>).
 ///
 /// Liveness: a stage's owner holds the flock of <c>ID.lock</c> from the moment that file exists
 /// until after it is unlinked, so a free lock means a dead owner. Creating a file and locking it
@@ -60,7 +59,7 @@ internal sealed class Staging : IDisposable
 
     /// <summary>
     /// Moves <paramref name="existing"/> into a new stage with one rename(2): from then on no
-    /// listing shows it, and <see cref="Dispose"/> (or, if we are killed, the next run) removes it.
+    /// listing shows it, and <see cref="Close"/> (or, if we are killed, the next run) removes it.
     /// </summary>
     public static Staging TakeOutOfSight(ContainerRef existing)
     {
@@ -110,10 +109,11 @@ internal sealed class Staging : IDisposable
     /// <summary>
     /// Makes the staged container durable and moves it to its final name. With
     /// <paramref name="replaceExisting"/> an existing container there is swapped out atomically
-    /// and then removed; without it an existing one is an error and nothing changes.
+    /// and then removed by <see cref="Close"/>; without it an existing one is an error and nothing
+    /// changes.
     /// </summary>
     /// <returns>True when a container was replaced.</returns>
-    public bool Publish(bool replaceExisting, Action<string>? notice)
+    public bool Publish(bool replaceExisting)
     {
         ContainerConfig.RelocatePaths(Staged, Staged.Directory, Final.Directory);
         // The layers the copy shares list it under its final name before it appears there, so
@@ -132,7 +132,7 @@ internal sealed class Staging : IDisposable
             ContainerConfig.RelocatePaths(Staged, Final.Directory, Staged.Directory);
             if (errno == Errno.EEXIST || (errno == Errno.ENOTEMPTY && !replacing))
                 throw new LxcSnapException(LxcSnapError.TargetExists, $"{Final} appeared while it was being made; nothing was changed.");
-            throw FileSystemErrors.From(new FileSystemCallException($"move the finished copy into place as", Final.Directory, errno));
+            throw FileSystemErrors.From(new FileSystemCallException("move the finished copy into place as", Final.Directory, errno));
         }
         CrashPoints.Reach("publish.renamed");
         DurableFile.SyncDirectory(Final.LxcPath);
@@ -143,10 +143,8 @@ internal sealed class Staging : IDisposable
             WriteTarget(_stageLxcPath, Final, _purpose);
             CrashPoints.Reach("publish.exchanged");
             // The replaced container now sits where the stage was, its config still naming the
-            // final directory: point it at itself before anything removes it.
+            // final directory: point it at itself before anything removes it (Close does).
             ContainerConfig.RelocatePaths(Staged, Final.Directory, Staged.Directory);
-            if (TryDiscard(_stageLxcPath, Final) is { } problem)
-                notice?.Invoke($"the replaced copy of {Final} could not be removed yet ({problem}); the next lxc-snap run removes it.");
         }
         return replacing;
     }
