@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using LxcSnap.Core;
 
 namespace LxcSnap.Cli;
@@ -10,7 +9,7 @@ namespace LxcSnap.Cli;
 /// stderr. When lxc-snap is asked to stop (Ctrl+C, SIGTERM) it passes SIGTERM on and waits for the
 /// command to end, so that the restore that follows never races with the command.
 /// </summary>
-internal static partial class ChildCommand
+internal static class ChildCommand
 {
     private const int SigTerm = 15;
 
@@ -33,13 +32,10 @@ internal static partial class ChildCommand
             throw new LxcSnapException(LxcSnapError.InvalidArgument, $"cannot run '{command[0]}': {e.Message}.");
         }
         using (process)
-        using (stopRequested.Register(() => kill(process.Id, SigTerm)))
+        using (stopRequested.Register(() => Core.Interop.LibcNative.kill(process.Id, SigTerm)))
         {
             process.WaitForExit();
             return process.ExitCode;
         }
     }
-
-    [LibraryImport("libc.so.6", SetLastError = true)]
-    private static partial int kill(int pid, int signal);
 }

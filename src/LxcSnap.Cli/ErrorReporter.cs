@@ -4,20 +4,24 @@ using LxcSnap.Core;
 namespace LxcSnap.Cli;
 
 /// <summary>
-/// Reports a failure: always as text on stderr, and with --json also as
-/// <c>{"error": {"kind": "...", "message": "..."}}</c> on stdout, so that scripts (and the MSBuild
-/// tasks) can tell failures apart without parsing prose. docs/json.md lists the kinds.
+/// Reports a failure: always as text on stderr, its remedies in lxc-snap's flags, and with --json
+/// also as <c>{"error": {"kind", "message", "problem", "remedies"}}</c> on stdout, so that scripts
+/// (and the MSBuild tasks, and the NUKE component) can tell failures apart without parsing prose
+/// and word the remedies in their own terms. docs/json.md lists the kinds.
 /// </summary>
 internal sealed class ErrorReporter(TextWriter stdout, TextWriter stderr, bool json)
 {
-    public int Report(LxcSnapError error, string message, int exitCode) =>
-        Report(JsonNamingPolicy.CamelCase.ConvertName(error.ToString()), message, exitCode);
+    public int Report(LxcSnapException error, int exitCode) =>
+        Report(LxcSnapErrors.KindOf(error.Error), CliWording.Instance.Message(error), exitCode, error.Problem, error.Remedies);
 
-    public int Report(string kind, string message, int exitCode)
+    public int Report(string kind, string message, int exitCode, string? problem = null, IReadOnlyList<Remedy>? remedies = null)
     {
         stderr.WriteLine($"lxc-snap: {Printable(message)}");
         if (json)
-            stdout.WriteLine(JsonSerializer.Serialize(new ErrorJson(new ErrorDetailJson(kind, message)), JsonResultWriter.Context.ErrorJson));
+        {
+            var detail = new ErrorDetailJson(kind, message, problem ?? message, (remedies ?? []).Select(RemedyJson.From).ToList());
+            stdout.WriteLine(JsonSerializer.Serialize(new ErrorJson(detail), JsonResultWriter.Context.ErrorJson));
+        }
         return exitCode;
     }
 
@@ -29,5 +33,5 @@ internal sealed class ErrorReporter(TextWriter stdout, TextWriter stderr, bool j
         string.Join('\n', message.Split('\n').Select(Core.Printable.Escape));
 }
 
-internal sealed record ErrorDetailJson(string Kind, string Message);
+internal sealed record ErrorDetailJson(string Kind, string Message, string Problem, IReadOnlyList<RemedyJson> Remedies);
 internal sealed record ErrorJson(ErrorDetailJson Error);

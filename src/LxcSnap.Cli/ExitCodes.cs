@@ -8,4 +8,12 @@ internal static class ExitCodes
     public const int Usage = 2;
     /// <summary>128 + SIGINT, as shells report a process stopped by Ctrl+C.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>The exit code of a failure: usage for what the caller gave wrong, interrupted for a stop, else failure.</summary>
+    public static int For(Core.LxcSnapError error) => error switch
+    {
+        Core.LxcSnapError.InvalidArgument => Usage,
+        Core.LxcSnapError.Interrupted => Interrupted,
+        _ => Failure,
+    };
 }

@@ -42,7 +42,7 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
             Context.PruneJson);
 
     private static TransactionJson Describe(ProvisioningRecord record) => new(
-        record.Id, record.Container, record.Label, JsonNamingPolicy.CamelCase.ConvertName(record.Outcome.ToString()),
+        record.Id, record.Container, record.LxcPath, record.Label, JsonNamingPolicy.CamelCase.ConvertName(record.Outcome.ToString()),
         record.Before, record.After, record.FailedState, record.StartedAt, record.EndedAt, record.Duration?.TotalSeconds, record.Error);
 
     private static SnapshotJson Describe(SnapshotInfo snapshot, SnapshotRole? role) => new(
@@ -62,7 +62,7 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 
 internal sealed record SnapshotJson(string Name, string Container, int Version, string? Time, string? Timestamp, string? Comment, string BackingStore, string Path, SnapshotProvisioningJson? Provisioning);
 internal sealed record SnapshotProvisioningJson(string Step, TransactionJson Transaction);
-internal sealed record TransactionJson(string Id, string Container, string Label, string Outcome, string Before, string? After, string? FailedState,
+internal sealed record TransactionJson(string Id, string Container, string LxcPath, string Label, string Outcome, string Before, string? After, string? FailedState,
     DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationSeconds, string? Error)
 {
     /// <summary>begin --recover: the interrupted transaction that was rolled back first.</summary>

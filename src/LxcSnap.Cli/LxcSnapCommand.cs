@@ -22,7 +22,7 @@ internal static class LxcSnapCommand
         var (request, usageError) = syntax.Interpret(parse);
         var errors = new ErrorReporter(stdout, stderr, json: request?.Json ?? args.Contains("--json"));
         if (request is null)
-            return errors.Report("usage", usageError + "\nTry 'lxc-snap --help' for more information.", ExitCodes.Usage);
+            return errors.Report(LxcSnapErrors.UsageKind, usageError + "\nTry 'lxc-snap --help' for more information.", ExitCodes.Usage);
 
         try
         {
@@ -34,16 +34,17 @@ internal static class LxcSnapCommand
             // Ctrl+C also reaches liblxc's rsync child, which then fails the copy: that too is our
             // interruption, and the staging area guarantees it changed nothing. (A failed restore
             // during a rollback is not: it arrives as RollbackFailed and is reported as such.)
-            return errors.Report("interrupted", "interrupted: nothing was changed.", ExitCodes.Interrupted);
+            var interrupted = new LxcSnapException(LxcSnapError.Interrupted, "interrupted: nothing was changed.");
+            return errors.Report(interrupted, ExitCodes.For(interrupted.Error));
         }
         catch (LxcSnapException e)
         {
-            return errors.Report(e.Error, e.Message, e.Error == LxcSnapError.InvalidArgument ? ExitCodes.Usage : ExitCodes.Failure);
+            return errors.Report(e, ExitCodes.For(e.Error));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             var failure = LxcSnapException.FromFileSystem(e);
-            return errors.Report(failure.Error, failure.Message, ExitCodes.Failure);
+            return errors.Report(failure, ExitCodes.For(failure.Error));
         }
     }
 
@@ -111,14 +112,13 @@ internal static class LxcSnapCommand
 
     private static SnapshotEngine CreateEngine(CliRequest request, TextWriter stderr)
     {
-        var lxcPath = Path.GetFullPath(request.LxcPath ?? DefaultLxcPath(request));
+        var lxcPath = request.LxcPath ?? DefaultLxcPath(request);
         if (request.LxcPath is not null && request.Mode != CliMode.Restore && !Directory.Exists(lxcPath))
         {
             throw new LxcSnapException(LxcSnapError.InvalidArgument,
-                $"lxcpath '{request.LxcPath}' does not exist: give the directory that holds your containers.");
+                $"lxcpath {Printable.Quote(request.LxcPath)} does not exist: give the directory that holds your containers.");
         }
-        var store = SnapshotStore.Resolve(request.SnapshotPath, lxcPath);
-        return new SnapshotEngine(lxcPath, store, NoticeWriter(stderr));
+        return SnapshotEngine.ForPaths(lxcPath, request.SnapshotPath, NoticeWriter(stderr));
     }
 
     // Listing needs no liblxc: it reads the store. Everything else asks liblxc for its default.

@@ -22,39 +22,38 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
     };
 
     /// <summary>
-    /// Begin, run the command, then succeed on exit code 0 or fail (restore) otherwise. A stop
-    /// request while the command runs counts as failure, and the restore finishes before we exit.
+    /// The command inside a provisioning transaction (<see cref="ProvisioningRunner"/>): succeeded
+    /// on exit code 0, unless a stop was asked for meanwhile; the restore that follows a failure or
+    /// a stop finishes before we exit. The exit code is the command's; 130 when it was stopped and
+    /// yet exited 0.
     /// </summary>
     private int Run(CliRequest request, CancellationToken stopRequested)
     {
         var executable = CommandLocator.Find(request.Command[0])
             ?? throw new LxcSnapException(LxcSnapError.InvalidArgument,
                 $"command '{request.Command[0]}' not found: give a path or a program on PATH. Nothing was snapshotted.");
-        var begun = _transactions.Begin(request.Target!, request.Label, cancellation: stopRequested);
-        notice($"provisioning '{begun.Label}' of {begun.Container}: before snapshot {begun.Before}");
-
-        int exitCode;
-        try
-        {
-            exitCode = ChildCommand.Run([executable, .. request.Command.Skip(1)], new Dictionary<string, string>
+        var exitCode = 0;
+        var (ended, result) = new ProvisioningRunner(_transactions).Run(
+            new ProvisioningRequest(request.Target!, request.Label, request.KeepFailed),
+            (begun, stop) =>
             {
-                ["LXCSNAP_CONTAINER"] = begun.Container,
-                ["LXCSNAP_LXCPATH"] = begun.LxcPath,
-                ["LXCSNAP_BEFORE"] = begun.Before,
-            }, stopRequested);
-        }
-        catch
-        {
-            _transactions.Fail(begun.Container, begun.Label, request.KeepFailed);
-            throw;
-        }
-
-        var succeeded = exitCode == 0 && !stopRequested.IsCancellationRequested;
-        var ended = succeeded
-            ? _transactions.Succeed(begun.Container, begun.Label)
-            : _transactions.Fail(begun.Container, begun.Label, request.KeepFailed);
+                notice($"provisioning '{begun.Label}' of {begun.Container}: before snapshot {begun.Before}");
+                exitCode = ChildCommand.Run([executable, .. request.Command.Skip(1)], new Dictionary<string, string>
+                {
+                    ["LXCSNAP_CONTAINER"] = begun.Container,
+                    ["LXCSNAP_LXCPATH"] = begun.LxcPath,
+                    ["LXCSNAP_BEFORE"] = begun.Before,
+                }, stop);
+                return exitCode == 0;
+            },
+            stopRequested);
         output.Provisioning(ended);
-        return succeeded ? ExitCodes.Success : exitCode == 0 ? ExitCodes.Interrupted : exitCode;
+        return result switch
+        {
+            ProvisioningResult.Succeeded => ExitCodes.Success,
+            ProvisioningResult.Cancelled when exitCode == 0 => ExitCodes.Interrupted,
+            _ => exitCode,
+        };
     }
 
     private int Report(ProvisioningRecord record)

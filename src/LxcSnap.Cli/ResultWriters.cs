@@ -101,7 +101,8 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
         ProvisioningOutcome.RolledBack => "rolled back",
         ProvisioningOutcome.RollbackFailed => "failed, restore failed",
         ProvisioningOutcome.Abandoned => "abandoned",
-        _ => "open",
+        ProvisioningOutcome.Open => "open",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "not an outcome of a provisioning transaction"),
     };
 
     public void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null)
@@ -110,8 +111,11 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
         {
             ProvisioningOutcome.Open => $"Began provisioning '{record.Label}' of {record.Container}: before snapshot {record.Before}.",
             ProvisioningOutcome.Succeeded => $"Provisioning '{record.Label}' of {record.Container} succeeded after {record.DurationText}: before {record.Before}, after {record.After}.",
-            _ => $"Provisioning '{record.Label}' of {record.Container} failed after {record.DurationText}: restored {record.Container} from {record.Before}" +
+            ProvisioningOutcome.RolledBack => $"Provisioning '{record.Label}' of {record.Container} failed after {record.DurationText}: restored {record.Container} from {record.Before}" +
                  (record.FailedState is null ? "." : $"; the failed state is kept as {record.FailedState}."),
+            ProvisioningOutcome.RollbackFailed => $"Provisioning '{record.Label}' of {record.Container} failed and {record.Container} could not be restored from {record.Before}: {record.Error}",
+            ProvisioningOutcome.Abandoned => $"Provisioning '{record.Label}' of {record.Container} was abandoned; its before snapshot {record.Before} stays.",
+            _ => throw new ArgumentOutOfRangeException(nameof(record), record.Outcome, "not an outcome of a provisioning transaction"),
         };
         stdout.WriteLine(summary);
     }

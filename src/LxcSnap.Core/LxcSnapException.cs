@@ -30,21 +30,38 @@ public enum LxcSnapError
     TransactionNotFound,
     /// <summary>Provisioning failed and so did the restore; the container was left as it was.</summary>
     RollbackFailed,
+    /// <summary>Stopped (Ctrl+C, SIGTERM, a cancelled build) before it changed anything.</summary>
+    Interrupted,
 }
 
 /// <summary>
-/// The one exception LxcSnap.Core throws for failures a user can act on. Its message names what
-/// was wrong and what to do.
+/// The one exception LxcSnap.Core throws for failures a user can act on: a <see cref="Problem"/>
+/// that names what was wrong, and the <see cref="Remedies"/> that say what to do, which each
+/// front-end words in its own terms (<see cref="RemedyWording"/>). <see cref="Exception.Message"/>
+/// words them without any front-end's options.
 /// </summary>
 public sealed class LxcSnapException : Exception
 {
     public LxcSnapException(LxcSnapError error, string message, Exception? inner = null)
-        : base(message, inner)
+        : this(error, message, [], inner)
+    {
+    }
+
+    public LxcSnapException(LxcSnapError error, string problem, IReadOnlyList<Remedy> remedies, Exception? inner = null)
+        : base(RemedyWording.Neutral.Message(problem, remedies), inner)
     {
         Error = error;
+        Problem = problem;
+        Remedies = remedies;
     }
 
     public LxcSnapError Error { get; }
+
+    /// <summary>What was wrong, naming the container, snapshot or path; without the remedies.</summary>
+    public string Problem { get; }
+
+    /// <summary>What the user can do, in no front-end's words; empty when the problem says it all.</summary>
+    public IReadOnlyList<Remedy> Remedies { get; }
 
     /// <summary>A file-system failure (IOException, UnauthorizedAccessException) in the words lxc-snap uses for it everywhere.</summary>
     public static LxcSnapException FromFileSystem(Exception failure) => FileSystemErrors.From(failure);

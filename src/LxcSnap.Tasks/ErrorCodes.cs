@@ -1,3 +1,5 @@
+using LxcSnap.Core;
+
 namespace LxcSnap.Tasks;
 
 /// <summary>
@@ -25,21 +27,26 @@ internal static class ErrorCodes
     /// <summary>Warning: a build interrupted during provisioning left its transaction open; it was rolled back first.</summary>
     public const string InterruptedTransactionRolledBack = "LXS101";
 
-    /// <summary>The code for an lxc-snap failure, from the <c>kind</c> of its --json error.</summary>
-    public static string ForKind(string? kind) => kind switch
+    /// <summary>
+    /// The code for an lxc-snap failure. Every kind is named: a new one that is not fails the
+    /// build of this project (CS8524 is an error here), instead of silently becoming LXS011.
+    /// </summary>
+#pragma warning disable CS8524 // every named value is handled; only a cast integer could fall through
+    public static string For(LxcSnapError error) => error switch
     {
-        "usage" or "invalidArgument" or "commentUnreadable" => InvalidInput,
-        "containerNotFound" => ContainerNotFound,
-        "snapshotNotFound" => SnapshotNotFound,
-        "containerRunning" => ContainerRunning,
-        "targetExists" => TargetExists,
-        "snapshotInUse" => SnapshotInUse,
-        "lxcUnavailable" => LxcUnavailable,
-        "transactionConflict" or "transactionNotFound" => TransactionConflict,
-        "rollbackFailed" => RollbackFailed,
-        "interrupted" => Cancelled,
-        "permissionDenied" => PermissionDenied,
-        "foreignContent" => ForeignContent,
-        _ => LxcSnapFailed,
+        LxcSnapError.InvalidArgument or LxcSnapError.CommentUnreadable => InvalidInput,
+        LxcSnapError.ContainerNotFound => ContainerNotFound,
+        LxcSnapError.SnapshotNotFound => SnapshotNotFound,
+        LxcSnapError.ContainerRunning => ContainerRunning,
+        LxcSnapError.TargetExists => TargetExists,
+        LxcSnapError.SnapshotInUse => SnapshotInUse,
+        LxcSnapError.LxcUnavailable => LxcUnavailable,
+        LxcSnapError.TransactionConflict or LxcSnapError.TransactionNotFound => TransactionConflict,
+        LxcSnapError.RollbackFailed => RollbackFailed,
+        LxcSnapError.Interrupted => Cancelled,
+        LxcSnapError.PermissionDenied => PermissionDenied,
+        LxcSnapError.ForeignContent => ForeignContent,
+        LxcSnapError.LxcFailed or LxcSnapError.FilesystemFailed => LxcSnapFailed,
     };
+#pragma warning restore CS8524
 }

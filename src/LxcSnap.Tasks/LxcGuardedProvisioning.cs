@@ -1,4 +1,6 @@
 using System.Collections;
+using LxcSnap.Core;
+using LxcSnap.Core.Provisioning;
 using Microsoft.Build.Framework;
 
 namespace LxcSnap.Tasks;
@@ -6,7 +8,8 @@ namespace LxcSnap.Tasks;
 /// <summary>
 /// Runs the provisioning targets inside a provisioning transaction: a snapshot before, a
 /// snapshot after success, and the container restored to the before snapshot when a
-/// provisioning target, or a target it depends on, fails.
+/// provisioning target, or a target it depends on, fails, or the build is cancelled. The sequence
+/// is LxcSnap.Core's <see cref="ProvisioningRunner"/>; its steps run in lxc-snap processes.
 ///
 /// It is one task on purpose. On Ctrl+C MSBuild runs no OnError targets, but it cancels and
 /// then waits for the running task, so the rollback in here still happens. The targets are built
@@ -59,79 +62,69 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
             return false;
         }
 
-        if (Begin(label) is not { } before)
+        // The label is this project's every build: one left open can only be from a build that
+        // died during provisioning (killed, machine reset), and it is restored first.
+        var request = new ProvisioningRequest(Container, label, KeepFailed, OpenTransactionPolicy.RecoverSameLabel);
+        var runner = new ProvisioningRunner(LxcSnap());
+        try
+        {
+            var (begun, interrupted) = runner.Begin(request, Cancellation);
+            BeforeSnapshot = begun.Before;
+            if (interrupted is not null)
+            {
+                Warning(ErrorCodes.InterruptedTransactionRolledBack,
+                    $"an earlier build was interrupted while provisioning '{Container}' ('{label}'): the container was restored to {interrupted.Before} before this build began.");
+            }
+        }
+        catch (LxcSnapException e)
+        {
+            Error(e);
             return false;
-        BeforeSnapshot = before;
-        Log.LogMessage(MessageImportance.High, "LxcSnap: provisioning '{0}' of {1}: before snapshot {2}", label, Container, before);
+        }
+        Log.LogMessage(MessageImportance.High, "LxcSnap: provisioning '{0}' of {1}: before snapshot {2}", label, Container, BeforeSnapshot);
 
         var provisioned = false;
         try
         {
             provisioned = !Cancellation.IsCancellationRequested
-                          && BuildEngine.BuildProjectFile(Project, targets, CurrentGlobalProperties(), null)
-                          && !Cancellation.IsCancellationRequested;
+                          && BuildEngine.BuildProjectFile(Project, targets, CurrentGlobalProperties(), null);
         }
         finally
         {
-            if (provisioned)
-                Succeed(label);
+            End(runner, request, ProvisioningRunner.Judge(provisioned, Cancellation.IsCancellationRequested), targets);
+        }
+        return provisioned && !Cancellation.IsCancellationRequested && !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The after snapshot, or the restore; never cancelled, because a half-done restore helps nobody.</summary>
+    private void End(ProvisioningRunner runner, ProvisioningRequest request, ProvisioningResult result, string[] targets)
+    {
+        var why = result == ProvisioningResult.Cancelled ? "was cancelled" : "failed";
+        ProvisioningRecord ended;
+        try
+        {
+            ended = runner.End(request, result);
+        }
+        catch (LxcSnapException e)
+        {
+            var message = MSBuildWording.Instance.Message(e);
+            if (result == ProvisioningResult.Succeeded)
+                Error(e);
             else
-                RollBack(label, targets);
-        }
-        return provisioned && !Log.HasLoggedErrors;
-    }
-
-    /// <summary>
-    /// Takes the before snapshot. A transaction with our label still open means an earlier build
-    /// died during provisioning (killed, machine reset): lxc-snap restores that container first.
-    /// </summary>
-    private string? Begin(string label)
-    {
-        var begin = RunLxcSnapOutcome("begin", Container, "--label", label, "--recover");
-        if (!begin.Succeeded)
-        {
-            Error(ErrorCodes.ForKind(begin.ErrorKind), begin.ErrorMessage);
-            return null;
-        }
-        var begun = begin.Json!.Value;
-        if (begun.TryGetProperty("rolledBackFirst", out var interrupted))
-        {
-            Warning(ErrorCodes.InterruptedTransactionRolledBack,
-                $"an earlier build was interrupted while provisioning '{Container}' ('{label}'): the container was restored to {Text(interrupted, "before")} before this build began.");
-        }
-        return Text(begun, "before");
-    }
-
-    private void Succeed(string label)
-    {
-        var end = RunLxcSnapOutcome("end", Container, "--label", label, "--success");
-        if (!end.Succeeded)
-        {
-            Error(ErrorCodes.ForKind(end.ErrorKind), end.ErrorMessage);
+                Error(e.Error == LxcSnapError.RollbackFailed ? ErrorCodes.RollbackFailed : ErrorCodes.For(e.Error),
+                    $"provisioning ({string.Join(";", targets)}) {why}, and restoring '{Container}' failed too: {message}");
             return;
         }
-        AfterSnapshot = Text(end.Json!.Value, "after");
-        Log.LogMessage(MessageImportance.High, "LxcSnap: provisioning '{0}' of {1} succeeded: after snapshot {2}", label, Container, AfterSnapshot);
-    }
-
-    /// <summary>Restores the container; never cancelled, because a half-done restore helps nobody.</summary>
-    private void RollBack(string label, string[] targets)
-    {
-        var why = Cancellation.IsCancellationRequested ? "was cancelled" : "failed";
-        string[] arguments = KeepFailed
-            ? ["end", Container, "--label", label, "--failure", "--keep-failed"]
-            : ["end", Container, "--label", label, "--failure"];
-        var end = RunLxcSnapOutcome(cancellable: false, arguments);
-        if (!end.Succeeded)
+        if (result == ProvisioningResult.Succeeded)
         {
-            Error(end.ErrorKind == "rollbackFailed" ? ErrorCodes.RollbackFailed : ErrorCodes.ForKind(end.ErrorKind),
-                $"provisioning ({string.Join(";", targets)}) {why}, and restoring '{Container}' failed too: {end.ErrorMessage}");
+            AfterSnapshot = ended.After;
+            Log.LogMessage(MessageImportance.High, "LxcSnap: provisioning '{0}' of {1} succeeded: after snapshot {2}", ended.Label, Container, AfterSnapshot);
             return;
         }
-        RestoredFrom = Text(end.Json!.Value, "before");
-        FailedStateSnapshot = Text(end.Json!.Value, "failedState") is { Length: > 0 } failed ? failed : null;
+        RestoredFrom = ended.Before;
+        FailedStateSnapshot = ended.FailedState;
         var kept = FailedStateSnapshot is null ? "" : $" The failed state is kept as snapshot {FailedStateSnapshot}.";
-        Error(Cancellation.IsCancellationRequested ? ErrorCodes.Cancelled : ErrorCodes.ProvisioningFailedRestored,
+        Error(result == ProvisioningResult.Cancelled ? ErrorCodes.Cancelled : ErrorCodes.ProvisioningFailedRestored,
             $"provisioning ({string.Join(";", targets)}) {why}: container '{Container}' was restored to its snapshot {RestoredFrom}.{kept}");
     }
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using LxcSnap.Core;
+using LxcSnap.Core.Client;
 using LxcSnap.Core.Containers;
 using LxcSnap.Core.Store;
 using Microsoft.Build.Framework;
@@ -40,7 +42,7 @@ public abstract class LxcSnapTask : MSBuildTask, ICancelableTask
         }
         catch (LxcSnapProcessException e)
         {
-            Error(ErrorCodes.CannotRunLxcSnap, e.Message);
+            Error(ErrorCodes.CannotRunLxcSnap, $"{e.Message} Set LxcSnapCliPath to an lxc-snap executable or lxc-snap.dll; the package's lxc-snap needs .NET 8 or newer.");
             return false;
         }
     }
@@ -51,28 +53,25 @@ public abstract class LxcSnapTask : MSBuildTask, ICancelableTask
     /// <summary>Runs lxc-snap with the shared options; logs its failure with the matching LXS code.</summary>
     protected JsonElement? RunLxcSnap(params string[] arguments)
     {
-        var outcome = RunLxcSnapOutcome(arguments);
-        if (outcome.Succeeded)
-            return outcome.Json;
-        Error(ErrorCodes.ForKind(outcome.ErrorKind), outcome.ErrorMessage);
-        return null;
+        try
+        {
+            return LxcSnap().Run(arguments, Cancellation);
+        }
+        catch (LxcSnapException e)
+        {
+            Error(e);
+            return null;
+        }
     }
 
-    /// <summary>Runs lxc-snap and returns what happened, logging nothing but its progress notes.</summary>
-    private protected LxcSnapOutcome RunLxcSnapOutcome(params string[] arguments) => RunLxcSnapOutcome(cancellable: true, arguments);
+    /// <summary>lxc-snap as a process of its own, with this task's lxcpath and store; its notes go to the build log.</summary>
+    private protected LxcSnapProcessSteps LxcSnap() =>
+        new(CliPath, NonEmpty(LxcPath), NonEmpty(SnapshotPath), line => Log.LogMessage(MessageImportance.Normal, line));
 
-    /// <param name="cancellable">False for work that must finish even after Ctrl+C (a rollback).</param>
-    private protected LxcSnapOutcome RunLxcSnapOutcome(bool cancellable, params string[] arguments)
-    {
-        var all = new List<string>();
-        if (!string.IsNullOrEmpty(LxcPath))
-            all.AddRange(["-P", LxcPath]);
-        if (!string.IsNullOrEmpty(SnapshotPath))
-            all.AddRange(["--snapshot-path", SnapshotPath]);
-        all.AddRange(arguments);
-        Log.LogMessage(MessageImportance.Low, "lxc-snap {0}", string.Join(" ", all));
-        return LxcSnapProcess.Run(CliPath, all, line => Log.LogMessage(MessageImportance.Normal, line), cancellable ? Cancellation : CancellationToken.None);
-    }
+    /// <summary>Logs an lxc-snap failure with its LXS code, its remedies worded as MSBuild properties and task parameters.</summary>
+    private protected void Error(LxcSnapException error) => Error(ErrorCodes.For(error.Error), MSBuildWording.Instance.Message(error));
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>Logs an LXS error at the task's place in the project file.</summary>
     protected void Error(string code, string message) =>

@@ -47,6 +47,14 @@ internal sealed class DockerEngine(string socketPath) : IDisposable
 
     public Task Start(string id) => Send(HttpMethod.Post, $"containers/{id}/start");
 
+    /// <summary>The IDs of the containers with label <paramref name="key"/>=<paramref name="value"/> that are not running (exited, created, dead).</summary>
+    public async Task<IReadOnlyList<string>> StoppedContainersLabelled(string key, string value)
+    {
+        var filters = $"{{\"label\":[\"{key}={value}\"],\"status\":[\"exited\",\"created\",\"dead\"]}}";
+        using var document = JsonDocument.Parse(await Send(HttpMethod.Get, $"containers/json?all=1&filters={Uri.EscapeDataString(filters)}"));
+        return document.RootElement.EnumerateArray().Select(c => c.GetProperty("Id").GetString()!).ToList();
+    }
+
     /// <summary>
     /// Follows the container's output until it stops, passing each line on with whether it came
     /// from stderr. Without a TTY the stream is multiplexed: an 8-byte header (stream, 0, 0, 0,

@@ -14,6 +14,8 @@ namespace LxcSnap.Action.Host;
 internal sealed class SiblingContainer(string socketPath, Action<string> log)
 {
     public const string RequestVariable = "LXCSNAP_ACTION_REQUEST";
+    private const string LabelKey = "lxcsnap-action";
+    private const string LabelValue = "host-agent";
     public const string ResultPrefix = "lxcsnap-action-result ";
     private const string ExecutableInImage = "/usr/local/bin/lxcsnap-action";
 
@@ -49,6 +51,7 @@ internal sealed class SiblingContainer(string socketPath, Action<string> log)
                 $"host state not visible: this container is not in the host's namespaces, and the Docker socket {socketPath} did not tell which image it runs ({e.Message}). Nothing was done.");
         }
 
+        await RemoveLeftBehind(docker);
         var requestJson = JsonSerializer.Serialize(request, HostJsonContext.Default.HostRequest);
         var name = "lxcsnap-action-host-" + Guid.NewGuid().ToString("N")[..12];
         var id = await docker.Create(name, body => WriteSiblingDefinition(body, image, requestJson));
@@ -79,6 +82,20 @@ internal sealed class SiblingContainer(string socketPath, Action<string> log)
     }
 
     /// <summary>
+    /// Removes the siblings an earlier stage left, stopped: a stage whose own container was killed
+    /// (a cancelled job, a runner shut down) never removed its sibling. A running one is at work
+    /// (an earlier stage's agent still finishing) and stays.
+    /// </summary>
+    private async Task RemoveLeftBehind(DockerEngine docker)
+    {
+        foreach (var id in await docker.StoppedContainersLabelled(LabelKey, LabelValue))
+        {
+            log($"Removing the stopped sibling container {id[..Math.Min(12, id.Length)]} an interrupted LxcSnap stage left.");
+            await docker.Remove(id);
+        }
+    }
+
+    /// <summary>
     /// Privileged, with the host's PID, network, user and cgroup namespaces: what nsenter needs to
     /// join the host's initial namespaces. No host paths are mounted: once inside the host's mount namespace
     /// the agent sees the host's own lxcpath, store, /run/lxc and allowlist.
@@ -97,7 +114,7 @@ internal sealed class SiblingContainer(string socketPath, Action<string> log)
         body.WriteStringValue($"{RequestVariable}={requestJson}");
         body.WriteEndArray();
         body.WriteStartObject("Labels");
-        body.WriteString("lxcsnap-action", "host-agent");
+        body.WriteString(LabelKey, LabelValue);
         body.WriteEndObject();
         body.WriteStartObject("HostConfig");
         body.WriteBoolean("Privileged", true);

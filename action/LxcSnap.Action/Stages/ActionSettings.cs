@@ -22,6 +22,8 @@ internal static class ActionSettings
         public const string LxcPath = "lxcpath";
         public const string SnapshotPath = "snapshot-path";
         public const string Before = "before";
+        /// <summary>Set when the host answered the main stage without a before snapshot (refused, failed).</summary>
+        public const string Answer = "answer";
     }
 
     /// <summary>Outputs, as action.yml declares them.</summary>

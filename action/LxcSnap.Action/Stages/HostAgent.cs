@@ -14,6 +14,9 @@ namespace LxcSnap.Action.Stages;
 /// </summary>
 internal sealed class HostAgent(IReadOnlyDictionary<string, string> hostEnvironment, TextWriter log)
 {
+    /// <summary>The outcome of an <see cref="HostRequest.OnlyIfOpen"/> request when no transaction was open.</summary>
+    public const string NothingOpen = "NothingOpen";
+
     public HostResult Execute(HostRequest request)
     {
         if (HostView.WhyNotVisible() is { } why)
@@ -29,8 +32,11 @@ internal sealed class HostAgent(IReadOnlyDictionary<string, string> hostEnvironm
             if (!Directory.Exists(lxcPath))
                 return HostResult.Refused($"lxcpath {lxcPath} does not exist on the host: nothing was done.");
 
-            var store = SnapshotStore.Resolve(request.SnapshotPath, lxcPath);
-            var transactions = new ProvisioningTransactions(new SnapshotEngine(lxcPath, store, log.WriteLine), log.WriteLine);
+            var engine = SnapshotEngine.ForPaths(lxcPath, request.SnapshotPath, log.WriteLine);
+            var store = engine.Store;
+            var transactions = new ProvisioningTransactions(engine, log.WriteLine);
+            if (request.OnlyIfOpen && transactions.FindOpen(request.Container, request.Label) is null)
+                return new HostResult { Succeeded = true, Outcome = NothingOpen, Container = request.Container, Label = request.Label };
             var record = request.Operation switch
             {
                 HostOperation.SnapshotBefore => transactions.Begin(request.Container, request.Label, request.ReplaceOpen),
@@ -39,18 +45,10 @@ internal sealed class HostAgent(IReadOnlyDictionary<string, string> hostEnvironm
             };
             return Describe(record, store.Path);
         }
-        catch (LxcSnapException e)
+        catch (Exception e) when (e is LxcSnapException or IOException or UnauthorizedAccessException)
         {
-            return new HostResult
-            {
-                Succeeded = false,
-                ErrorKind = e.Error == LxcSnapError.RollbackFailed ? "rollback-failed" : "failed",
-                Error = e.Message,
-            };
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new HostResult { Succeeded = false, ErrorKind = "failed", Error = e.Message };
+            var error = LxcSnapException.FromFileSystem(e);
+            return new HostResult { Succeeded = false, ErrorKind = ActionWording.Outcome(error.Error), Error = ActionWording.Instance.Message(error) };
         }
     }
 

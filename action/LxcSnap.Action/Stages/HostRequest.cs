@@ -24,6 +24,12 @@ internal sealed record HostRequest
     public string? SnapshotPath { get; init; }
     public bool KeepFailed { get; init; }
     public bool ReplaceOpen { get; init; }
+
+    /// <summary>
+    /// Post stage without the main stage's state (its container was killed after the host agent
+    /// began the transaction): end the transaction of this label if one is open, else do nothing.
+    /// </summary>
+    public bool OnlyIfOpen { get; init; }
 }
 
 /// <summary>What the host agent did, printed by it as one JSON line and read back by the stage.</summary>

@@ -8,6 +8,9 @@ namespace LxcSnap.Action.Stages;
 /// </summary>
 internal sealed class MainStage(ActionInputs inputs, FileCommands files, WorkflowCommands commands, HostAccess host)
 {
+    /// <summary>The label when the input is empty (action.yml's default, github-RUN-ATTEMPT-JOB, is always set by the runner).</summary>
+    public const string FallbackLabel = "github-actions";
+
     public int Run()
     {
         var container = inputs.Required(ActionSettings.Container);
@@ -15,7 +18,7 @@ internal sealed class MainStage(ActionInputs inputs, FileCommands files, Workflo
         {
             Operation = HostOperation.SnapshotBefore,
             Container = container,
-            Label = inputs.Optional(ActionSettings.Label) ?? "github-actions",
+            Label = inputs.Optional(ActionSettings.Label) ?? FallbackLabel,
             LxcPath = inputs.Optional(ActionSettings.LxcPath),
             SnapshotPath = inputs.Optional(ActionSettings.SnapshotPath),
             ReplaceOpen = inputs.Boolean(ActionSettings.ReplaceOpen, whenEmpty: false),
@@ -24,9 +27,15 @@ internal sealed class MainStage(ActionInputs inputs, FileCommands files, Workflo
         _ = inputs.Boolean(ActionSettings.RestoreOnFailure, whenEmpty: true);
         _ = inputs.Boolean(ActionSettings.KeepFailed, whenEmpty: false);
 
+        // Saved before the host is asked: should this container die before the answer comes, the
+        // post stage knows there was a question, and ends the transaction if the host began one.
+        files.SaveState(ActionSettings.State.Container, container);
         var (result, _) = ActionSettings.RunOnHost(host, request, $"LxcSnap: before snapshot of {container}", commands, files);
         if (!result.Succeeded)
+        {
+            files.SaveState(ActionSettings.State.Answer, result.ErrorKind ?? "failed");
             return 1;
+        }
 
         files.SaveState(ActionSettings.State.Container, result.Container!);
         files.SaveState(ActionSettings.State.Label, result.Label!);

@@ -1,4 +1,5 @@
 using LxcSnap.Action.Runner;
+using LxcSnap.Core;
 
 namespace LxcSnap.Action.Stages;
 
@@ -17,43 +18,69 @@ internal sealed class PostStage(ActionInputs inputs, FileCommands files, Workflo
 {
     public int Run()
     {
-        var before = files.State(ActionSettings.State.Before);
-        var container = files.State(ActionSettings.State.Container);
-        if (before is null || container is null)
-        {
-            commands.Log("LxcSnap: the main stage took no before snapshot, so there is nothing to snapshot or restore.");
-            return 0;
-        }
-
         var status = inputs.Optional(ActionSettings.JobStatus)?.ToLowerInvariant();
         var failed = status != "success";
         if (status is not ("success" or "failure" or "cancelled"))
             commands.Warning("LxcSnap", $"job status '{status}' is not success, failure or cancelled: treated as a failure. Leave the input job-status at its default.");
 
-        if (failed && !inputs.Boolean(ActionSettings.RestoreOnFailure, whenEmpty: true))
-            return LeaveFailedStateInPlace(container, before, status);
-
-        var request = new HostRequest
+        var before = files.State(ActionSettings.State.Before);
+        var asked = files.State(ActionSettings.State.Container) is not null;
+        if (!asked || (before is null && files.State(ActionSettings.State.Answer) is not null))
         {
-            Operation = failed ? HostOperation.Restore : HostOperation.SnapshotAfter,
-            Container = container,
-            Label = files.State(ActionSettings.State.Label) ?? "",
-            LxcPath = files.State(ActionSettings.State.LxcPath),
-            SnapshotPath = files.State(ActionSettings.State.SnapshotPath),
-            KeepFailed = inputs.Boolean(ActionSettings.KeepFailed, whenEmpty: false),
-        };
-        var title = failed ? $"LxcSnap: the job's status is {status}: restoring {container} to {before}" : $"LxcSnap: after snapshot of {container}";
+            commands.Log("LxcSnap: the main stage took no before snapshot, so there is nothing to snapshot or restore.");
+            return 0;
+        }
+        // The main stage asked the host and never heard back: its container died meanwhile (a
+        // cancelled job), and the host agent may have begun the transaction all the same. End it
+        // if it is open.
+        var handedOver = before is not null;
+        var request = handedOver ? FromMainStage(failed) : FromInputs(failed);
+
+        if (failed && !inputs.Boolean(ActionSettings.RestoreOnFailure, whenEmpty: true))
+            return LeaveFailedStateInPlace(request, before, status);
+
+        var title = failed ? $"LxcSnap: the job's status is {status}: restoring {request.Container}" : $"LxcSnap: after snapshot of {request.Container}";
         var (result, elapsed) = ActionSettings.RunOnHost(host, request, title, commands, files);
         if (!result.Succeeded)
             return 1;
+        if (result.Outcome == HostAgent.NothingOpen)
+        {
+            commands.Log($"LxcSnap: the main stage took no before snapshot of {request.Container}, and no transaction '{request.Label}' is open: nothing to snapshot or restore.");
+            return 0;
+        }
+        if (!handedOver)
+            commands.Warning("LxcSnap", $"the main stage was interrupted after it began transaction '{request.Label}' of {request.Container}; it is ended now, as the job's status says.");
 
         var duration = TimeSpan.FromSeconds(result.DurationSeconds ?? elapsed.TotalSeconds);
         if (failed)
-            ReportRestored(container, result, status!, duration);
+            ReportRestored(request.Container, result, status!, duration);
         else
-            ReportSucceeded(container, result, duration);
+            ReportSucceeded(request.Container, result, duration);
         return 0;
     }
+
+    /// <summary>The transaction exactly as the main stage began it, from the state it saved.</summary>
+    private HostRequest FromMainStage(bool failed) => new()
+    {
+        Operation = failed ? HostOperation.Restore : HostOperation.SnapshotAfter,
+        Container = files.State(ActionSettings.State.Container)!,
+        Label = files.State(ActionSettings.State.Label) ?? "",
+        LxcPath = files.State(ActionSettings.State.LxcPath),
+        SnapshotPath = files.State(ActionSettings.State.SnapshotPath),
+        KeepFailed = inputs.Boolean(ActionSettings.KeepFailed, whenEmpty: false),
+    };
+
+    /// <summary>The transaction the main stage would have begun, from the inputs, if it is open.</summary>
+    private HostRequest FromInputs(bool failed) => new()
+    {
+        Operation = failed ? HostOperation.Restore : HostOperation.SnapshotAfter,
+        Container = inputs.Required(ActionSettings.Container),
+        Label = inputs.Optional(ActionSettings.Label) ?? MainStage.FallbackLabel,
+        LxcPath = inputs.Optional(ActionSettings.LxcPath),
+        SnapshotPath = inputs.Optional(ActionSettings.SnapshotPath),
+        KeepFailed = inputs.Boolean(ActionSettings.KeepFailed, whenEmpty: false),
+        OnlyIfOpen = true,
+    };
 
     private void ReportSucceeded(string container, HostResult result, TimeSpan duration)
     {
@@ -76,16 +103,19 @@ internal sealed class PostStage(ActionInputs inputs, FileCommands files, Workflo
         commands.Notice("LxcSnap restored", $"the job's status is {status}: {container} was restored to {result.RestoredFrom}{kept}.");
     }
 
-    private int LeaveFailedStateInPlace(string container, string before, string? status)
+    private int LeaveFailedStateInPlace(HostRequest request, string? before, string? status)
     {
-        files.SetOutput(ActionSettings.Output.Before, before);
+        if (before is not null)
+            files.SetOutput(ActionSettings.Output.Before, before);
         files.SetOutput(ActionSettings.Output.Outcome, "left-failed");
-        var label = files.State(ActionSettings.State.Label);
-        var lxcPath = files.State(ActionSettings.State.LxcPath);
+        // Every path in it, so that it runs on the host as printed.
+        string[] where = ["lxc-snap", .. Option("-P", request.LxcPath), .. Option("--snapshot-path", request.SnapshotPath), "end", request.Container, "--label", request.Label];
         commands.Warning("LxcSnap did not restore",
-            $"the job's status is {status} and restore-on-failure is false: {container} was left as the job left it, and its transaction stays open. " +
-            $"On the host, 'lxc-snap -P {lxcPath} end {container} --label \"{label}\" --failure' restores {before}, '--success' keeps the state.");
-        files.AppendSummary(JobSummary.Table(container, before, $"job {status}: left as it was (restore-on-failure: false)", TimeSpan.Zero));
+            $"the job's status is {status} and restore-on-failure is false: {request.Container} was left as the job left it, and its transaction stays open. " +
+            $"On the host, {CommandText.Of([.. where, "--failure"])} restores {before ?? "its before snapshot"}; {CommandText.Of([.. where, "--success"])} keeps the state.");
+        files.AppendSummary(JobSummary.Table(request.Container, before ?? "-", $"job {status}: left as it was (restore-on-failure: false)", TimeSpan.Zero));
         return 0;
     }
+
+    private static string[] Option(string name, string? value) => string.IsNullOrEmpty(value) ? [] : [name, value];
 }

@@ -21,9 +21,6 @@ public sealed record BackingStore(BackingStoreKind Kind, string RootfsPath)
     /// <summary>For overlay: the container's own upper layer, the delta (null otherwise).</summary>
     public string? OverlayDelta { get; init; }
 
-    /// <summary>True for the stores where liblxc snapshots natively and cheaply.</summary>
-    public bool HasNativeSnapshots => Kind is BackingStoreKind.Btrfs or BackingStoreKind.Zfs or BackingStoreKind.Lvm;
-
     public string Describe() => Kind.ToString().ToLowerInvariant();
 
     /// <summary>

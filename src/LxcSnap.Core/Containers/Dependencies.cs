@@ -42,18 +42,8 @@ internal static class Dependencies
     }
 
     /// <summary>Lists <paramref name="dependent"/> among <paramref name="container"/>'s dependents, if it is not listed yet.</summary>
-    public static void Register(ContainerRef container, ContainerRef dependent)
-    {
-        if (!container.ConfigExists)
-            return;
-        var path = Path.Combine(container.Directory, DependentsFile);
-        using var diskLock = LxcDiskLock.Acquire(container);
-        var recorded = ReadPairs(path);
-        if (recorded is null)
-            return; // the pre-2014 format holds only a count: nothing we can add to.
-        if (!recorded.Any(d => SameContainer(d, dependent)))
-            WritePairs(path, [.. recorded, dependent]);
-    }
+    public static void Register(ContainerRef container, ContainerRef dependent) =>
+        EditDependents(container, recorded => recorded.Any(d => SameContainer(d, dependent)) ? recorded : [.. recorded, dependent]);
 
     /// <summary>
     /// Puts <paramref name="container"/>'s lxc_snapshots right: drops the copies in a staging
@@ -61,33 +51,43 @@ internal static class Dependencies
     /// <paramref name="verify"/> exactly when it depends on <paramref name="container"/>.
     /// Idempotent, so it also repairs what an interrupted run left behind.
     /// </summary>
-    public static void Reconcile(ContainerRef container, params ContainerRef[] verify)
+    public static void Reconcile(ContainerRef container, params ContainerRef[] verify) =>
+        EditDependents(container, recorded =>
+        {
+            // Only entries that lxc-snap itself may have left stale are checked: those naming a copy
+            // in a staging area, and the ones to verify. The rest are liblxc's own records, kept as
+            // they are: a base with 1000 snapshots would otherwise cost 1000 file reads per snapshot.
+            var isChecked = (ContainerRef dependent) => IsStaged(dependent) || verify.Any(v => SameContainer(v, dependent));
+            return recorded
+                .Where(dependent => !isChecked(dependent) || StillDependsOn(dependent, container))
+                .Concat(verify.Where(dependent => !recorded.Any(r => SameContainer(r, dependent)) && StillDependsOn(dependent, container)))
+                .DistinctBy(dependent => Path.GetFullPath(dependent.Directory))
+                .ToList();
+        });
+
+    /// <summary>
+    /// The one read-modify-write of a container's lxc_snapshots: under liblxc's disk lock on it,
+    /// written (atomically) only when <paramref name="change"/> changed something. A container
+    /// that is gone, or whose file has the pre-2014 format (a count only), is left alone.
+    /// </summary>
+    private static void EditDependents(ContainerRef container, Func<List<ContainerRef>, List<ContainerRef>> change)
     {
         if (!container.ConfigExists)
             return;
         var path = Path.Combine(container.Directory, DependentsFile);
         using var diskLock = LxcDiskLock.Acquire(container);
-        var recorded = ReadPairs(path);
-        if (recorded is null)
-            return; // the pre-2014 format holds only a count: nothing we can check.
-        // Only entries that lxc-snap itself may have left stale are checked: those naming a copy in
-        // a staging area, and the ones to verify. The rest are liblxc's own records, kept as they
-        // are: a base with 1000 snapshots would otherwise cost 1000 file reads per snapshot.
-        var isChecked = (ContainerRef dependent) => IsStaged(dependent) || verify.Any(v => SameContainer(v, dependent));
-        var valid = recorded
-            .Where(dependent => !isChecked(dependent) || StillDependsOn(dependent, container))
-            .Concat(verify.Where(dependent => !recorded.Any(r => SameContainer(r, dependent)) && StillDependsOn(dependent, container)))
-            .DistinctBy(dependent => Path.GetFullPath(dependent.Directory))
-            .ToList();
-        if (!valid.SequenceEqual(recorded))
-            WritePairs(path, valid);
+        if (ReadPairs(path) is not { } recorded)
+            return;
+        var changed = change(recorded);
+        if (!changed.SequenceEqual(recorded))
+            WritePairs(path, changed);
     }
 
     private static bool StillDependsOn(ContainerRef dependent, ContainerRef container) =>
         dependent.ConfigExists && DependsOn(dependent).Any(d => SameContainer(d, container));
 
     private static bool IsStaged(ContainerRef dependent) =>
-        dependent.LxcPath.Contains("/" + Store.LxcSnapDirectory.Name + "/staging/", StringComparison.Ordinal);
+        dependent.LxcPath.Contains("/" + LxcSnapDirectory.Name + "/staging/", StringComparison.Ordinal);
 
     private static bool SameContainer(ContainerRef a, ContainerRef b) =>
         a.Name == b.Name && Path.GetFullPath(a.LxcPath).TrimEnd('/') == Path.GetFullPath(b.LxcPath).TrimEnd('/');

@@ -1,4 +1,5 @@
 using LxcSnap.Core.Interop;
+using Microsoft.Win32.SafeHandles;
 
 namespace LxcSnap.Core.Copying;
 
@@ -18,7 +19,7 @@ internal sealed class FileContentCopier
     /// <summary>Every method used so far.</summary>
     public ContentCopyMethod Used => (ContentCopyMethod)Volatile.Read(ref _used);
 
-    public void Copy(int source, int destination, FileStatus status, string destinationPath)
+    public void Copy(SafeFileHandle source, SafeFileHandle destination, FileStatus status, string destinationPath)
     {
         if (status.Size == 0)
             return;
@@ -49,7 +50,7 @@ internal sealed class FileContentCopier
         PosixFiles.Truncate(destination, status.Size, destinationPath); // a trailing hole has no data range
     }
 
-    private void CopyRange(int source, int destination, long offset, long length, string destinationPath)
+    private void CopyRange(SafeFileHandle source, SafeFileHandle destination, long offset, long length, string destinationPath)
     {
         if (_copyFileRangeWorks)
         {

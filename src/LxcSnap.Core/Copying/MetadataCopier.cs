@@ -1,4 +1,5 @@
 using LxcSnap.Core.Interop;
+using Microsoft.Win32.SafeHandles;
 
 namespace LxcSnap.Core.Copying;
 
@@ -10,7 +11,7 @@ namespace LxcSnap.Core.Copying;
 internal static class MetadataCopier
 {
     /// <summary>For a regular file still open for writing.</summary>
-    public static void Apply(int destination, string sourcePath, string destinationPath, FileStatus status)
+    public static void Apply(SafeFileHandle destination, string sourcePath, string destinationPath, FileStatus status)
     {
         PosixFiles.SetOwner(destination, status.Uid, status.Gid, destinationPath);
         PosixFiles.SetPermissions(destination, status.Permissions, destinationPath);

@@ -118,23 +118,9 @@ internal static class TreeCopy
 
     private static void CopyFile(Entry entry, FileContentCopier contents)
     {
-        var source = PosixFiles.OpenForReading(entry.Source);
-        try
-        {
-            var destination = PosixFiles.CreateForWriting(entry.Destination);
-            try
-            {
-                contents.Copy(source, destination, entry.Status, entry.Destination);
-                MetadataCopier.Apply(destination, entry.Source, entry.Destination, entry.Status);
-            }
-            finally
-            {
-                PosixFiles.Close(destination);
-            }
-        }
-        finally
-        {
-            PosixFiles.Close(source);
-        }
+        using var source = PosixFiles.OpenForReading(entry.Source);
+        using var destination = PosixFiles.CreateForWriting(entry.Destination);
+        contents.Copy(source, destination, entry.Status, entry.Destination);
+        MetadataCopier.Apply(destination, entry.Source, entry.Destination, entry.Status);
     }
 }

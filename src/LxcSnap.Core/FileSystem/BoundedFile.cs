@@ -37,7 +37,7 @@ internal static class BoundedFile
             };
         }
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
-        var status = PosixFiles.TryStatDescriptor(fd, out var statErrno)
+        var status = PosixFiles.TryStatDescriptor(handle, out var statErrno)
                      ?? throw FileSystemErrors.From(new FileSystemCallException("stat", path, statErrno));
         if (status.Kind != FileKind.Regular)
             return (Outcome.NotRegular, []);

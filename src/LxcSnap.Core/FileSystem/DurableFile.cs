@@ -27,12 +27,12 @@ internal static class DurableFile
 
     /// <remarks>
     /// Files inside a staged copy are written atomically but not flushed one by one: the whole
-    /// copy is flushed with syncfs before it is published (<see cref="Store.Staging.Publish"/>),
+    /// copy is flushed with syncfs before it is published (Store.Staging.Publish),
     /// and until then nothing refers to it. Each fsync costs a journal commit (~1.5 ms here), and
     /// a snapshot writes several such files (config, ts, comment, dependency records).
     /// </remarks>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content) =>
-        Write(path, content, flush: !Store.LxcSnapDirectory.IsInsideStagedCopy(path));
+        Write(path, content, flush: !LxcSnapDirectory.IsInsideStagedCopy(path));
 
     private static void Write(string path, ReadOnlySpan<byte> content, bool flush)
     {
@@ -92,11 +92,9 @@ internal static class DurableFile
     /// <summary>fsync on a directory makes the names created or renamed in it durable.</summary>
     public static void SyncDirectory(string directory)
     {
-        var fd = LibcNative.open(directory, LibcNative.OpenReadOnly | LibcNative.OpenDirectory | LibcNative.OpenCloseOnExec, 0);
-        if (fd < 0)
-            return;
-        LibcNative.fsync(fd);
-        LibcNative.close(fd);
+        using var handle = OpenDirectory(directory);
+        if (handle is not null)
+            LibcNative.fsync((int)handle.DangerousGetHandle());
     }
 
     /// <summary>
@@ -105,17 +103,14 @@ internal static class DurableFile
     /// </summary>
     public static void SyncFileSystem(string path)
     {
+        using var handle = OpenDirectory(path) ?? throw FileSystemErrors.From(new FileSystemCallException("open", path, ErrnoExtensions.LastError()));
+        if (LibcNative.syncfs((int)handle.DangerousGetHandle()) != 0)
+            throw FileSystemErrors.From(new FileSystemCallException("flush to disk", path, ErrnoExtensions.LastError()));
+    }
+
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenDirectory(string path)
+    {
         var fd = LibcNative.open(path, LibcNative.OpenReadOnly | LibcNative.OpenDirectory | LibcNative.OpenCloseOnExec, 0);
-        if (fd < 0)
-            throw FileSystemErrors.From(new FileSystemCallException("open", path, ErrnoExtensions.LastError()));
-        try
-        {
-            if (LibcNative.syncfs(fd) != 0)
-                throw FileSystemErrors.From(new FileSystemCallException("flush to disk", path, ErrnoExtensions.LastError()));
-        }
-        finally
-        {
-            LibcNative.close(fd);
-        }
+        return fd < 0 ? null : new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
     }
 }

@@ -71,7 +71,7 @@ internal sealed class FileLock : IDisposable
     private bool IsStillNamedBy(string path)
     {
         var named = PosixFiles.TryStat(path, out _);
-        var held = PosixFiles.TryStatDescriptor((int)_fd.DangerousGetHandle(), out _);
+        var held = PosixFiles.TryStatDescriptor(_fd, out _);
         return named is not null && held is not null && named.Identity == held.Identity;
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace LxcSnap.Core.Interop;
 
@@ -62,8 +63,11 @@ internal static unsafe class PosixFiles
         TryStatAt(FileMetadataNative.AtCurrentDirectory, path, out errno);
 
     /// <summary>fstat: what an open descriptor refers to.</summary>
-    public static FileStatus? TryStatDescriptor(int fd, out Errno errno) =>
-        TryStatAt(fd, "", out errno, FileStatNative.AtEmptyPath);
+    public static FileStatus? TryStatDescriptor(SafeFileHandle fd, out Errno errno) =>
+        TryStatAt(Fd(fd), "", out errno, FileStatNative.AtEmptyPath);
+
+    /// <summary>The descriptor number, for the calls below: the handle stays the owner.</summary>
+    private static int Fd(SafeFileHandle handle) => (int)handle.DangerousGetHandle();
 
     /// <summary>lstat of <paramref name="name"/> inside the open directory <paramref name="directoryFd"/>.</summary>
     public static FileStatus? TryStatAt(int directoryFd, string name, out Errno errno, int extraFlags = 0)
@@ -98,35 +102,34 @@ internal static unsafe class PosixFiles
     /// Opens a file to copy it, with O_NOATIME where allowed (root may): copying must not change
     /// the source's access times, which the copy reproduces.
     /// </summary>
-    public static int OpenForReading(string path)
+    public static SafeFileHandle OpenForReading(string path)
     {
         const int flags = LibcNative.OpenReadOnly | FileCopyNative.OpenNoFollow | FileCopyNative.OpenCloseOnExec;
         var fd = LibcNative.open(path, flags | FileCopyNative.OpenNoAccessTime, 0);
         if (fd < 0 && ErrnoExtensions.LastError() == Errno.EPERM)
             fd = LibcNative.open(path, flags, 0);
-        return fd >= 0 ? fd : throw Failed("open", path);
+        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw Failed("open", path);
     }
 
     /// <summary>Creates a new file (never an existing one, never through a symlink), owner-only until its mode is copied.</summary>
-    public static int CreateForWriting(string path)
+    public static SafeFileHandle CreateForWriting(string path)
     {
         var fd = LibcNative.open(path, FileCopyNative.OpenWriteOnly | FileCopyNative.OpenCreate | FileCopyNative.OpenExclusive
                                             | FileCopyNative.OpenNoFollow | FileCopyNative.OpenCloseOnExec, 0b110_000_000);
-        return fd >= 0 ? fd : throw Failed("create", path);
+        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw Failed("create", path);
     }
 
-    public static void Close(int fd) => LibcNative.close(fd);
-
     /// <summary>FICLONE: null when the destination now shares all of the source's extents, else errno.</summary>
-    public static Errno? TryClone(int source, int destination) =>
-        FileCopyNative.ioctl(destination, FileCopyNative.FiClone, source) == 0 ? null : ErrnoExtensions.LastError();
+    public static Errno? TryClone(SafeFileHandle source, SafeFileHandle destination) =>
+        FileCopyNative.ioctl(Fd(destination), FileCopyNative.FiClone, Fd(source)) == 0 ? null : ErrnoExtensions.LastError();
 
     /// <summary>
     /// copy_file_range of [offset, offset+length) to the same offset; returns null, or the errno of
     /// a first call that failed (the caller falls back); throws on a failure after progress.
     /// </summary>
-    public static Errno? TryCopyRange(int source, int destination, long offset, long length, string path)
+    public static Errno? TryCopyRange(SafeFileHandle sourceHandle, SafeFileHandle destinationHandle, long offset, long length, string path)
     {
+        var (source, destination) = (Fd(sourceHandle), Fd(destinationHandle));
         long inOffset = offset, outOffset = offset;
         var remaining = length;
         while (remaining > 0)
@@ -149,8 +152,9 @@ internal static unsafe class PosixFiles
     }
 
     /// <summary>Plain pread/pwrite copy of a range, for file systems without copy_file_range.</summary>
-    public static void CopyRangeByReading(int source, int destination, long offset, long length, string path)
+    public static void CopyRangeByReading(SafeFileHandle sourceHandle, SafeFileHandle destinationHandle, long offset, long length, string path)
     {
+        var (source, destination) = (Fd(sourceHandle), Fd(destinationHandle));
         var buffer = new byte[(int)Math.Min(Math.Max(length, 4096), 1 << 20)];
         fixed (byte* pointer = buffer)
         {
@@ -179,18 +183,18 @@ internal static unsafe class PosixFiles
     }
 
     /// <summary>The next data or hole offset at or after <paramref name="offset"/> (SEEK_DATA/SEEK_HOLE); -1 past the last data.</summary>
-    public static long Seek(int fd, long offset, bool data, string path)
+    public static long Seek(SafeFileHandle fd, long offset, bool data, string path)
     {
-        var result = FileCopyNative.lseek(fd, offset, data ? FileCopyNative.SeekData : FileCopyNative.SeekHole);
+        var result = FileCopyNative.lseek(Fd(fd), offset, data ? FileCopyNative.SeekData : FileCopyNative.SeekHole);
         if (result >= 0)
             return result;
         var errno = ErrnoExtensions.LastError();
         return errno == Errno.ENXIO ? -1 : throw new FileSystemCallException("seek in", path, errno);
     }
 
-    public static void Truncate(int fd, long length, string path)
+    public static void Truncate(SafeFileHandle fd, long length, string path)
     {
-        if (FileCopyNative.ftruncate(fd, length) != 0)
+        if (FileCopyNative.ftruncate(Fd(fd), length) != 0)
             throw Failed("set the size of", path);
     }
 
@@ -229,9 +233,9 @@ internal static unsafe class PosixFiles
         }
     }
 
-    public static void SetOwner(int fd, uint uid, uint gid, string path)
+    public static void SetOwner(SafeFileHandle fd, uint uid, uint gid, string path)
     {
-        if (FileMetadataNative.fchown(fd, uid, gid) != 0)
+        if (FileMetadataNative.fchown(Fd(fd), uid, gid) != 0)
             throw Failed("set the owner of", path);
     }
 
@@ -241,9 +245,9 @@ internal static unsafe class PosixFiles
             throw Failed("set the owner of", path);
     }
 
-    public static void SetPermissions(int fd, uint permissions, string path)
+    public static void SetPermissions(SafeFileHandle fd, uint permissions, string path)
     {
-        if (FileMetadataNative.fchmod(fd, permissions) != 0)
+        if (FileMetadataNative.fchmod(Fd(fd), permissions) != 0)
             throw Failed("set the mode of", path);
     }
 
@@ -253,12 +257,12 @@ internal static unsafe class PosixFiles
             throw Failed("set the mode of", path);
     }
 
-    public static void SetTimes(int fd, FileTime access, FileTime modification, string path)
+    public static void SetTimes(SafeFileHandle fd, FileTime access, FileTime modification, string path)
     {
         var times = stackalloc TimeSpec[2];
         times[0] = new TimeSpec { Seconds = access.Seconds, Nanoseconds = access.Nanoseconds };
         times[1] = new TimeSpec { Seconds = modification.Seconds, Nanoseconds = modification.Nanoseconds };
-        if (FileMetadataNative.futimens(fd, times) != 0)
+        if (FileMetadataNative.futimens(Fd(fd), times) != 0)
             throw Failed("set the times of", path);
     }
 

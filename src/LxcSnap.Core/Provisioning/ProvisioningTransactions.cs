@@ -9,9 +9,10 @@ namespace LxcSnap.Core.Provisioning;
 /// Guards provisioning of a container: a snapshot before, a snapshot after success, and the
 /// container put back to the before snapshot on failure. A transaction is kept in the store, so
 /// it can be begun and ended in one process (<see cref="Run"/>, <see cref="BeginScope"/>) or in
-/// different ones (<see cref="Begin"/>, then <see cref="Succeed"/> or <see cref="Fail"/>).
+/// different ones (<see cref="Begin"/>, then <see cref="Succeed"/> or <see cref="Fail"/>). These
+/// are the in-process steps of <see cref="ProvisioningRunner"/>, which holds the sequence.
 /// </summary>
-public sealed class ProvisioningTransactions
+public sealed class ProvisioningTransactions : IProvisioningSteps
 {
     /// <summary>The label used when the caller gives none.</summary>
     public const string DefaultLabel = "provisioning";
@@ -44,8 +45,12 @@ public sealed class ProvisioningTransactions
         {
             var existing = open[0];
             throw new LxcSnapException(LxcSnapError.TransactionConflict,
-                $"container '{container}' already has an open provisioning transaction '{existing.Label}' (begun {existing.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}, before snapshot {existing.Before}): " +
-                $"end it with lxc-snap end {container} --label {existing.Label} --success|--failure, or pass --replace to abandon it.");
+                $"container '{container}' already has an open provisioning transaction '{existing.Label}' (begun {existing.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}, before snapshot {existing.Before})",
+                [
+                    new Remedy.RunCommand(_engine.LxcSnapCommandLine("end", container, "--label", existing.Label, "--failure"), $"ends it and restores {existing.Before}"),
+                    new Remedy.RunCommand(_engine.LxcSnapCommandLine("end", container, "--label", existing.Label, "--success"), "ends it and keeps the container as it is"),
+                    new Remedy.AbandonOpenTransaction(),
+                ]);
         }
 
         var id = NewId();
@@ -149,7 +154,8 @@ public sealed class ProvisioningTransactions
             RestartIfItWasRunning(target, wasRunning);
             throw new LxcSnapException(LxcSnapError.RollbackFailed,
                 $"provisioning '{label}' of '{container}' failed and the container could not be restored, so it was left as it was: {e.Message}\n" +
-                $"Its before snapshot is {record.Before}: lxc-snap -P {_engine.LxcPath} -r {record.Before} {container} --force restores it.", e);
+                $"Its before snapshot is {record.Before}",
+                [new Remedy.RunCommand(_engine.LxcSnapCommandLine("-r", record.Before, container, "--force"), "restores it")], e);
         }
 
         CrashPoints.Reach("fail.restored");
@@ -166,26 +172,26 @@ public sealed class ProvisioningTransactions
     }
 
     /// <summary>
-    /// Runs <paramref name="provision"/> inside a transaction: begin, then succeed when it returns
-    /// true, fail (and restore) when it returns false, throws, or <paramref name="cancellation"/>
-    /// fires. Exceptions from <paramref name="provision"/> are rethrown after the restore.
+    /// Runs <paramref name="provision"/> inside a transaction, as <see cref="ProvisioningRunner.Run"/>
+    /// does: succeed when it returns true and <paramref name="cancellation"/> did not fire, else
+    /// restore. Exceptions from <paramref name="provision"/> are rethrown after the restore.
     /// </summary>
     public ProvisioningRecord Run(string container, Func<CancellationToken, bool> provision, string? label = null,
-        bool keepFailed = false, CancellationToken cancellation = default)
-    {
-        var begun = Begin(container, label, cancellation: cancellation);
-        bool succeeded;
-        try
+        bool keepFailed = false, CancellationToken cancellation = default) =>
+        new ProvisioningRunner(this).Run(new ProvisioningRequest(container, label, keepFailed), (_, token) => provision(token), cancellation).Ended;
+
+    (ProvisioningRecord Begun, ProvisioningRecord? RolledBackFirst) IProvisioningSteps.Begin(ProvisioningRequest request, CancellationToken cancellation) =>
+        request.OpenTransaction switch
         {
-            succeeded = provision(cancellation) && !cancellation.IsCancellationRequested;
-        }
-        catch
-        {
-            Fail(container, begun.Label, keepFailed);
-            throw;
-        }
-        return succeeded ? Succeed(container, begun.Label) : Fail(container, begun.Label, keepFailed);
-    }
+            OpenTransactionPolicy.RecoverSameLabel => BeginRecovering(request.Container, request.Label, cancellation),
+            OpenTransactionPolicy.Abandon => (Begin(request.Container, request.Label, replaceOpen: true, cancellation), null),
+            _ => (Begin(request.Container, request.Label, replaceOpen: false, cancellation), null),
+        };
+
+    ProvisioningRecord IProvisioningSteps.EndWith(ProvisioningRequest request, ProvisioningResult result) =>
+        result == ProvisioningResult.Succeeded
+            ? Succeed(request.Container, request.Label)
+            : Fail(request.Container, request.Label, request.KeepFailed);
 
     /// <summary>
     /// Begins a transaction as a scope: call <see cref="ProvisioningScope.Complete"/> when
@@ -229,16 +235,15 @@ public sealed class ProvisioningTransactions
         if (record is null)
         {
             var open = _journal.Open(container);
-            var hint = open.Count == 0
-                ? $"begin one with lxc-snap begin {container} --label {label}"
-                : $"its open transaction is labelled '{open[0].Label}'";
-            throw new LxcSnapException(LxcSnapError.TransactionNotFound,
-                $"container '{container}' has no open provisioning transaction '{label}': {hint}.");
+            Remedy hint = open.Count == 0
+                ? new Remedy.RunCommand(_engine.LxcSnapCommandLine("begin", container, "--label", label), "begins one")
+                : new Remedy.Advice($"its open transaction is labelled '{open[0].Label}'");
+            throw new LxcSnapException(LxcSnapError.TransactionNotFound, $"container '{container}' has no open provisioning transaction '{label}'", [hint]);
         }
         if (record.LxcPath != _engine.LxcPath)
         {
             throw new LxcSnapException(LxcSnapError.InvalidArgument,
-                $"the transaction '{label}' of '{container}' was begun for lxcpath {record.LxcPath}, not {_engine.LxcPath}: pass -P {record.LxcPath}.");
+                $"the transaction '{label}' of '{container}' was begun for lxcpath {record.LxcPath}, not {_engine.LxcPath}", [new Remedy.ChooseLxcPath(record.LxcPath)]);
         }
         return record;
     }

@@ -16,11 +16,11 @@ public sealed record PrunePolicy(int? Keep, TimeSpan? OlderThan)
     public void Validate()
     {
         if (Keep is null && OlderThan is null)
-            throw new LxcSnapException(LxcSnapError.InvalidArgument, "prune needs --keep N, --older-than DURATION, or both.");
+            throw new LxcSnapException(LxcSnapError.InvalidArgument, "pruning needs a number of snapshots to keep, an age, or both.");
         if (Keep < 0)
-            throw new LxcSnapException(LxcSnapError.InvalidArgument, $"--keep must be 0 or more, not {Keep}.");
+            throw new LxcSnapException(LxcSnapError.InvalidArgument, $"the number of snapshots to keep must be 0 or more, not {Keep}.");
         if (OlderThan < TimeSpan.Zero)
-            throw new LxcSnapException(LxcSnapError.InvalidArgument, "--older-than must not be negative.");
+            throw new LxcSnapException(LxcSnapError.InvalidArgument, "the age of the snapshots to prune must not be negative.");
     }
 }
 
@@ -42,11 +42,18 @@ public sealed class SnapshotPruner(SnapshotEngine engine, ProvisioningTransactio
         return decisions.Select(decision => decision.Remove ? Apply(decision) : decision).ToList();
     }
 
-    private List<PruneDecision> Plan(string container, PrunePolicy policy, DateTime now)
-    {
-        var snapshots = engine.Store.Snapshots(container).OrderByDescending(s => s.Name.Version).ToList();
-        var protectedByTransactions = transactions.SnapshotsOfOpenTransactions(container);
-        return snapshots.Select((snapshot, newestFirst) =>
+    private List<PruneDecision> Plan(string container, PrunePolicy policy, DateTime now) =>
+        Decide(engine.Store.Snapshots(container), transactions.SnapshotsOfOpenTransactions(container),
+            snapshot => Dependencies.Dependents(snapshot.Location), policy, now);
+
+    /// <summary>
+    /// The rules, apart from the store: the newest <see cref="PrunePolicy.Keep"/> stay; with an age,
+    /// only older ones (by their time) go; never the before snapshot of an open transaction
+    /// (<paramref name="protectedBefores"/>), never one another container depends on. Oldest first.
+    /// </summary>
+    internal static List<PruneDecision> Decide(IReadOnlyList<SnapshotInfo> snapshots, IReadOnlySet<string> protectedBefores,
+        Func<SnapshotInfo, IReadOnlyList<ContainerRef>> dependentsOf, PrunePolicy policy, DateTime now) =>
+        snapshots.OrderByDescending(s => s.Name.Version).Select((snapshot, newestFirst) =>
         {
             if (newestFirst < policy.Keep)
                 return new PruneDecision(snapshot, false, $"one of the newest {policy.Keep}");
@@ -57,14 +64,13 @@ public sealed class SnapshotPruner(SnapshotEngine engine, ProvisioningTransactio
                 if (now - taken < age)
                     return new PruneDecision(snapshot, false, $"younger than {DurationText.Format(age)}");
             }
-            if (protectedByTransactions.Contains(snapshot.Name.ToString()))
+            if (protectedBefores.Contains(snapshot.Name.ToString()))
                 return new PruneDecision(snapshot, false, "the before snapshot of an open provisioning transaction");
-            var dependents = Dependencies.Dependents(snapshot.Location);
+            var dependents = dependentsOf(snapshot);
             if (dependents.Count > 0)
                 return new PruneDecision(snapshot, false, $"{string.Join(", ", dependents)} depend on it");
             return new PruneDecision(snapshot, true, policy.OlderThan is null ? $"older than the newest {policy.Keep}" : $"older than {DurationText.Format(policy.OlderThan.Value)}");
         }).Reverse().ToList();
-    }
 
     private PruneDecision Apply(PruneDecision decision)
     {

@@ -22,20 +22,21 @@ public sealed partial class SnapshotEngine
             return;
         if (!PathAccess.Exists(location.ConfigFile))
             throw SnapshotMissing(name);
-        using (var probe = OpenSnapshot(location, name))
-            RefuseIfInUse(name, location, probe);
+        RefuseIfInUse(name, location);
 
         using var locks = ContainerLocks.Acquire(_notice, location);
         // Again under the lock: whoever destroyed it while we waited makes this a plain "no snapshot".
+        // liblxc is asked only now, when no lxc-snap can remove it while liblxc reads its config.
         if (!PathAccess.Exists(location.ConfigFile))
             throw SnapshotMissing(name);
+        RefuseIfInUse(name, location);
         using (var lxc = OpenSnapshot(location, name))
-            RefuseIfInUse(name, location, lxc);
+            RefuseIfSnapshotRunning(lxc, name);
         using var removal = Staging.TakeOutOfSight(location);
         removal.Close(_notice);
     }
 
-    private void RefuseIfInUse(SnapshotName name, ContainerRef location, Interop.LxcContainer lxc)
+    private void RefuseIfInUse(SnapshotName name, ContainerRef location)
     {
         RecoverStagesDependingOn(location);
         Dependencies.Reconcile(location);
@@ -45,7 +46,6 @@ public sealed partial class SnapshotEngine
             throw new LxcSnapException(LxcSnapError.SnapshotInUse,
                 $"snapshot '{name}' cannot be destroyed: {Describe(dependents)} depend on it. Destroy those first.");
         }
-        RefuseIfSnapshotRunning(lxc, name);
         if (ContainerRemoval.ForeignContent(location) is { } foreign)
             throw new LxcSnapException(LxcSnapError.ForeignContent, $"snapshot '{name}' is not destroyed: {foreign}.");
     }

@@ -23,15 +23,19 @@ public sealed partial class SnapshotEngine
         var source = Store.Locate(name);
         var target = InLxcPath(newName);
         Recover(LxcPath, Store.Path);
-        // Checked before anything is written: a refusal leaves no trace.
-        using (var probe = OpenSnapshot(source, name))
-            RefuseIfSnapshotRunning(probe, name);
+        // Checked before anything is written: a refusal leaves no trace. liblxc is not asked about
+        // the snapshot yet: another lxc-snap may be destroying it, and liblxc would complain on
+        // stderr about a config that vanished while it read it.
+        if (!PathAccess.Exists(source.ConfigFile))
+            throw SnapshotMissing(name);
         CheckTarget(target, force);
 
         PathRules.EnsureDirectory(LxcPath, "lxcpath");
         using var locks = ContainerLocks.Acquire(_notice, source, target);
         // Again under the lock: another process may have destroyed the snapshot, or made or
         // replaced the target, while we waited.
+        if (!PathAccess.Exists(source.ConfigFile))
+            throw SnapshotMissing(name);
         using var lxc = OpenSnapshot(source, name);
         RefuseIfSnapshotRunning(lxc, name);
         var replacing = CheckTarget(target, force);
@@ -49,16 +53,20 @@ public sealed partial class SnapshotEngine
         return new RestoreResult(target, name, replaced, plan.Description);
     }
 
-    private static Interop.LxcContainer OpenSnapshot(ContainerRef location, SnapshotName name) =>
-        OpenExisting(location, LxcSnapError.SnapshotNotFound, $"lxc-snap -l {name.Container} lists {name.Container}'s snapshots");
+    private Interop.LxcContainer OpenSnapshot(ContainerRef location, SnapshotName name) =>
+        OpenExisting(location, LxcSnapError.SnapshotNotFound, ListSnapshotsOf(name.Container));
+
+    /// <summary>The command that lists <paramref name="container"/>'s snapshots in this store.</summary>
+    private Remedy.RunCommand ListSnapshotsOf(string container) =>
+        new Remedy.RunCommand(LxcSnapCommandLine("-l", container), $"lists {container}'s snapshots");
 
     /// <summary>A snapshot started as a container (lxc-start -P STORE) changes while it runs: it is copied only stopped.</summary>
     private void RefuseIfSnapshotRunning(Interop.LxcContainer snapshot, SnapshotName name)
     {
         if (snapshot.IsRunning)
         {
-            throw new LxcSnapException(LxcSnapError.ContainerRunning,
-                $"snapshot '{name}' is running (started with lxc-start -P {Store.Path}): stop it first (lxc-stop -P {Store.Path} -n {name}).");
+            throw new LxcSnapException(LxcSnapError.ContainerRunning, $"snapshot '{name}' is running (started with lxc-start -P {Store.Path})",
+                [new Remedy.RunCommand(CommandText.Of("lxc-stop", "-P", Store.Path, "-n", name.ToString()), "stops it")]);
         }
     }
 
@@ -76,13 +84,13 @@ public sealed partial class SnapshotEngine
         }
         if (!force)
         {
-            throw new LxcSnapException(LxcSnapError.TargetExists,
-                $"container '{target.Name}' already exists in {target.LxcPath}: choose another name, or pass --force to replace it (snapshot it first if you may want it back).");
+            throw new LxcSnapException(LxcSnapError.TargetExists, $"container '{target.Name}' already exists in {target.LxcPath}",
+                [new Remedy.Advice("choose another name"), new Remedy.ReplaceExisting()]);
         }
         if (ContainerLifecycle.IsRunning(target))
         {
-            throw new LxcSnapException(LxcSnapError.ContainerRunning,
-                $"container '{target.Name}' is running: stop it (lxc-stop -P {target.LxcPath} -n {target.Name}) before replacing it.");
+            throw new LxcSnapException(LxcSnapError.ContainerRunning, $"container '{target.Name}' is running and cannot be replaced",
+                [new Remedy.RunCommand(CommandText.Of("lxc-stop", "-P", target.LxcPath, "-n", target.Name), "stops it")]);
         }
         RecoverStagesDependingOn(target);
         Dependencies.Reconcile(target);
@@ -102,8 +110,7 @@ public sealed partial class SnapshotEngine
     }
 
     private LxcSnapException SnapshotMissing(SnapshotName name) =>
-        new(LxcSnapError.SnapshotNotFound,
-            $"no snapshot '{name}' in {Store.Path}: lxc-snap -l {name.Container} lists {name.Container}'s snapshots.");
+        new(LxcSnapError.SnapshotNotFound, $"no snapshot '{name}' in {Store.Path}", [ListSnapshotsOf(name.Container)]);
 
     private static string Describe(IReadOnlyList<ContainerRef> containers) =>
         string.Join(", ", containers.Select(c => c.ToString()));

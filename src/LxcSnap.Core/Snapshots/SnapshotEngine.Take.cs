@@ -63,15 +63,16 @@ public sealed partial class SnapshotEngine
     }
 
     private Interop.LxcContainer OpenContainer(ContainerRef container) =>
-        OpenExisting(container, LxcSnapError.ContainerNotFound, $"lxc-ls -P {LxcPath} lists the containers there; -P/--lxcpath chooses another lxcpath");
+        OpenExisting(container, LxcSnapError.ContainerNotFound,
+            new Remedy.RunCommand(CommandText.Of("lxc-ls", "-P", LxcPath), "lists the containers there"), new Remedy.ChooseLxcPath());
 
     private bool RefuseIfRunning(Interop.LxcContainer container, bool allowRunning)
     {
         var running = container.IsRunning;
         if (running && !allowRunning)
         {
-            throw new LxcSnapException(LxcSnapError.ContainerRunning,
-                $"container '{container.Ref.Name}' is running: stop it first (lxc-stop -P {LxcPath} -n {container.Ref.Name}), or pass --allow-running to freeze it while it is copied.");
+            throw new LxcSnapException(LxcSnapError.ContainerRunning, $"container '{container.Ref.Name}' is running",
+                [new Remedy.RunCommand(CommandText.Of("lxc-stop", "-P", LxcPath, "-n", container.Ref.Name), "stops it"), new Remedy.AllowRunning()]);
         }
         return running;
     }
@@ -98,7 +99,8 @@ public sealed partial class SnapshotEngine
             if (PathRules.IsWithin(Store.Path, path))
             {
                 throw new LxcSnapException(LxcSnapError.InvalidArgument,
-                    $"the snapshot store {Store.Path} lies inside {source}'s {what} ({path}): a snapshot would copy the store into itself. Keep the store outside the container, with --snapshot-path.");
+                    $"the snapshot store {Store.Path} lies inside {source}'s {what} ({path}): a snapshot would copy the store into itself",
+                    [new Remedy.ChooseStore()]);
             }
         }
     }

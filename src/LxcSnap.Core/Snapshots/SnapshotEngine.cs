@@ -30,8 +30,20 @@ public sealed partial class SnapshotEngine
         if (PathRules.Resolve(Store.Path) == PathRules.Resolve(LxcPath))
         {
             throw new LxcSnapException(LxcSnapError.InvalidArgument,
-                $"the snapshot store and the lxcpath are the same directory ({LxcPath}): give the store its own directory with --snapshot-path.");
+                $"the snapshot store and the lxcpath are the same directory ({LxcPath})", [new Remedy.ChooseStore()]);
         }
+    }
+
+    /// <summary>
+    /// The engine for what a front-end was given, the one place where defaults are resolved: an
+    /// empty or missing <paramref name="lxcPath"/> is liblxc's lxc.lxcpath, an empty or missing
+    /// <paramref name="snapshotPath"/> is <see cref="SnapshotStore.Resolve"/>'s ($LXCSNAP_STORE,
+    /// else the lxcpath followed by "snaps").
+    /// </summary>
+    public static SnapshotEngine ForPaths(string? lxcPath, string? snapshotPath, Action<string>? notice = null)
+    {
+        var resolvedLxcPath = string.IsNullOrWhiteSpace(lxcPath) ? DefaultLxcPath : lxcPath;
+        return new SnapshotEngine(resolvedLxcPath, SnapshotStore.Resolve(snapshotPath, resolvedLxcPath), notice);
     }
 
     /// <summary>liblxc's default lxcpath (lxc.lxcpath), usually /var/lib/lxc.</summary>
@@ -52,6 +64,10 @@ public sealed partial class SnapshotEngine
     }
 
     private ContainerRef InLxcPath(string name) => new(LxcPath, name);
+
+    /// <summary>An lxc-snap command line for this engine's lxcpath and store, to print for a user to run as it is.</summary>
+    internal string LxcSnapCommandLine(params string[] arguments) =>
+        CommandText.Of(["lxc-snap", "-P", LxcPath, "--snapshot-path", Store.Path, .. arguments]);
 
     /// <summary>
     /// Finishes what interrupted lxc-snap runs left in the lxcpath and the store: abandoned
@@ -87,10 +103,10 @@ public sealed partial class SnapshotEngine
         Recover(Dependencies.Dependents(container).Select(d => LxcSnapDirectory.LxcPathOfStage(d.LxcPath)).OfType<string>().ToArray());
 
     /// <summary>Opens a container that must exist, or says where it was looked for, or that we may not look.</summary>
-    private static LxcContainer OpenExisting(ContainerRef container, LxcSnapError errorWhenMissing, string hint)
+    private static LxcContainer OpenExisting(ContainerRef container, LxcSnapError errorWhenMissing, params Remedy[] remedies)
     {
         var missing = () => new LxcSnapException(errorWhenMissing,
-            $"no {(errorWhenMissing == LxcSnapError.SnapshotNotFound ? "snapshot" : "container")} {Printable.Quote(container.Name)} in {container.LxcPath}: {hint}.");
+            $"no {(errorWhenMissing == LxcSnapError.SnapshotNotFound ? "snapshot" : "container")} {Printable.Quote(container.Name)} in {container.LxcPath}", remedies);
         if (!PathAccess.Exists(container.ConfigFile))
             throw missing();
         RequireReadable(container.ConfigFile);

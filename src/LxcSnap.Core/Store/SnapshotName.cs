@@ -41,6 +41,7 @@ public readonly record struct SnapshotName(string Container, int Version)
         if (TryParse(text, out var name))
             return name;
         throw new LxcSnapException(LxcSnapError.InvalidArgument,
-            $"{Printable.Quote(text)} is not a snapshot name: expected NAME_N, for example web_3 (lxc-snap -l NAME lists NAME's snapshots).");
+            $"{Printable.Quote(text)} is not a snapshot name (expected NAME_N, for example web_3)",
+            [new Remedy.RunCommand("lxc-snap -l NAME", "lists NAME's snapshots")]);
     }
 }

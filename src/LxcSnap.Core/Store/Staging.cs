@@ -167,7 +167,7 @@ internal sealed class Staging : IDisposable
             _lock.Dispose(); // its lock file stays: the next run sees a stage nobody holds
             return;
         }
-        File.Delete(_stageLxcPath + ".target");
+        RemoveTarget(_stageLxcPath);
         _lock.DeleteAndRelease();
     }
 
@@ -214,7 +214,7 @@ internal sealed class Staging : IDisposable
             var problem = final is null ? RemoveTree(stageLxcPath) : TryDiscard(stageLxcPath, final);
             if (problem is null)
             {
-                File.Delete(stageLxcPath + ".target");
+                RemoveTarget(stageLxcPath);
                 abandoned.DeleteAndRelease();
                 results.Add(new Recovered($"removed {Describe(purpose, final)}, left by an interrupted lxc-snap in {lxcPath}",
                     purpose == Purpose.Remove ? final : null));
@@ -301,6 +301,13 @@ internal sealed class Staging : IDisposable
         {
             return e.Message;
         }
+    }
+
+    /// <summary>The stage's target file, and the temporary one a writer killed while writing it left beside it.</summary>
+    private static void RemoveTarget(string stageLxcPath)
+    {
+        File.Delete(stageLxcPath + ".target");
+        DurableFile.RemoveAbandonedTemporaries(stageLxcPath + ".target");
     }
 
     private static void WriteTarget(string stageLxcPath, ContainerRef final, Purpose purpose) =>

@@ -7,6 +7,7 @@ namespace LxcSnap.Tests.Action;
 /// the action validator from npm. It is GPL-3.0: run by npx as a tool, never vendored.
 /// scripts/install-prerequisites.sh installs npm where npx is missing.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ActionMetadataTests : IDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("lxcsnap-action-yml-").FullName;

@@ -6,6 +6,7 @@ namespace LxcSnap.Tests.Action;
 /// The action's real entrypoints, run stage by stage as a runner runs a `uses: ./` step, on this
 /// machine, which is the LXC host here, against real containers in a temporary lxcpath.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class ActionStepTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();
@@ -109,6 +110,85 @@ public sealed class ActionStepTests : IDisposable
     }
 
     [Fact]
+    public void A_second_job_on_a_container_with_an_open_transaction_is_refused_with_the_input_to_use()
+    {
+        _sandbox.CreateBusybox("web");
+        Allow(Path.Combine(_sandbox.LxcPath, "web"));
+        Assert.Equal(0, PublishedCli.Run(_sandbox.Cli("begin", "web", "--label", "another-job")).ExitCode);
+        var step = Step();
+
+        step.RunJob(() => "success");
+
+        var main = step.Stage("main");
+        Assert.Equal(1, main.ExitCode);
+        Assert.Equal("refused", main.Outputs["outcome"]);
+        var error = Assert.Single(main.Errors);
+        Assert.Equal("LxcSnap refused", error.Properties["title"]);
+        Assert.Contains("already has an open provisioning transaction 'another-job'", error.Data);
+        Assert.Contains("set the input replace-open: true to abandon it", error.Data);
+        Assert.Contains($"lxc-snap -P {_sandbox.LxcPath} --snapshot-path {_sandbox.StorePath} end web --label another-job --failure", error.Data);
+        Assert.DoesNotContain("--replace", error.Data);
+    }
+
+    [Fact]
+    public void Left_failed_the_container_gets_a_recovery_command_that_runs_as_printed()
+    {
+        var web = _sandbox.CreateBusybox("web");
+        Allow(Path.Combine(_sandbox.LxcPath, "web"));
+        var store = Path.Combine(_sandbox.Root, "custom store");
+        var step = Step(extra: [("restore-on-failure", "false"), ("snapshot-path", store)]);
+
+        step.RunJob(() =>
+        {
+            LxcSandbox.WriteFile(web, "/srv/broken", "left by the failed job");
+            return "failure";
+        });
+
+        var warning = Assert.Single(step.Stage("post").Commands, c => c.Name == "warning");
+        var printed = System.Text.RegularExpressions.Regex.Match(warning.Data, "(lxc-snap .*? --failure) restores").Groups[1].Value;
+        Assert.Contains("--snapshot-path", printed);
+        var restore = Shell.Run("sh", "-c", printed.Replace("lxc-snap ", PublishedCli.Path + " ", StringComparison.Ordinal));
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Null(LxcSandbox.ReadFile(web, "/srv/broken"));
+    }
+
+    [Fact]
+    public void A_main_stage_killed_after_the_host_began_the_transaction_is_ended_by_the_post_stage()
+    {
+        var web = _sandbox.CreateBusybox("web");
+        Allow(Path.Combine(_sandbox.LxcPath, "web"));
+        var step = Step();
+        // What the host agent did before the action's container died: the transaction is open,
+        // and of the main stage's state only the question reached the post stage.
+        step.SaveState("container", "web");
+        Assert.Equal(0, PublishedCli.Run(_sandbox.Cli("begin", "web", "--label", "github-4242-1-provision")).ExitCode);
+        LxcSandbox.WriteFile(web, "/srv/partial", "cancelled half-way");
+
+        var post = step.RunPost("cancelled");
+
+        Assert.True(post.ExitCode == 0, post.ToString());
+        Assert.Null(LxcSandbox.ReadFile(web, "/srv/partial"));
+        Assert.Equal("restored", post.Outputs["outcome"]);
+        Assert.Contains(post.Commands, c => c.Name == "warning" && c.Data.Contains("the main stage was interrupted after it began transaction 'github-4242-1-provision' of web"));
+        Assert.Equal(0, PublishedCli.Run(_sandbox.Cli("begin", "web", "--label", "next-job")).ExitCode);
+    }
+
+    [Fact]
+    public void A_post_stage_whose_main_stage_asked_but_no_transaction_is_open_does_nothing_and_says_so()
+    {
+        _sandbox.CreateBusybox("web");
+        Allow(Path.Combine(_sandbox.LxcPath, "web"));
+        var step = Step();
+        step.SaveState("container", "web");
+
+        var post = step.RunPost("failure");
+
+        Assert.True(post.ExitCode == 0, post.ToString());
+        Assert.Contains("no transaction 'github-4242-1-provision' is open: nothing to snapshot or restore", post.Process.Stdout);
+        Assert.False(Directory.Exists(_sandbox.StorePath));
+    }
+
+    [Fact]
     public void A_running_container_is_seen_running_restored_and_started_again()
     {
         var web = _sandbox.CreateBusybox("web");
@@ -144,7 +224,8 @@ public sealed class ActionStepTests : IDisposable
         var error = Assert.Single(main.Errors);
         Assert.Equal("LxcSnap refused", error.Properties["title"]);
         Assert.Contains($"container 'db' in {_sandbox.LxcPath} is not on the host's allowlist {AllowlistFile}", error.Data);
-        Assert.Empty(main.State);
+        Assert.False(main.State.ContainsKey("before"));
+        Assert.Equal("refused", main.State["answer"]);
         Assert.Equal("refused", main.Outputs["outcome"]);
         Assert.Contains("| db | - | refused:", main.Summary);
         Assert.Equal(0, step.Stage("post").ExitCode);
@@ -180,7 +261,9 @@ public sealed class ActionStepTests : IDisposable
         var error = Assert.Single(main.Errors);
         Assert.StartsWith("host state not visible: this process's mnt namespace", error.Data);
         Assert.Contains("no Docker socket at", error.Data);
-        Assert.Empty(main.State);
+        Assert.False(main.State.ContainsKey("before"));
+        Assert.Equal("refused", main.State["answer"]);
+        Assert.Contains("nothing to snapshot or restore", step.Stage("post").Process.Stdout);
         Assert.Empty(before.Differences(_sandbox.Fingerprint()));
     }
 

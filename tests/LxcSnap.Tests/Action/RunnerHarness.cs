@@ -65,6 +65,15 @@ public sealed class RunnerHarness(string workDirectory, IReadOnlyDictionary<stri
         return Stages;
     }
 
+    /// <summary>
+    /// The post stage alone, with the job's status: as the runner runs it after a main stage whose
+    /// container was killed (no state saved), since post-if is always().
+    /// </summary>
+    public StageRun RunPost(string jobStatus) => Run("post", _manifest.Runs["post-entrypoint"], jobStatus);
+
+    /// <summary>State as if an earlier stage had saved it (STATE_ variables of the next stages).</summary>
+    public void SaveState(string key, string value) => _state[key] = value;
+
     public StageRun Stage(string name) => Stages.Single(s => s.Stage == name);
 
     private StageRun Run(string stage, string entrypoint, string jobStatus)

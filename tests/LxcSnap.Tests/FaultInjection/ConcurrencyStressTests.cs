@@ -90,7 +90,8 @@ public sealed class ConcurrencyStressTests : IDisposable
             var context = $"round {round + 1} of {rounds}";
             Assert.True(results.Count(r => r.ExitCode == 0) == 1, $"{context}: {string.Join("\n", results)}");
             Assert.All(results.Where(r => r.ExitCode != 0), r =>
-                Assert.True(r.ExitCode == 1 && ErrorLines(r).SequenceEqual([$"lxc-snap: no snapshot '{snapshot}' in {_world.StorePath}: lxc-snap -l ov lists ov's snapshots."]),
+                Assert.True(r.ExitCode == 1 && ErrorLines(r).SequenceEqual(
+                        [$"lxc-snap: no snapshot '{snapshot}' in {_world.StorePath}: lxc-snap -P {_world.LxcPath} --snapshot-path {_world.StorePath} -l ov lists ov's snapshots."]),
                     $"{context}: {r}"));
             Assert.DoesNotContain(snapshot, _world.Listed());
             _world.CheckSettled(context);

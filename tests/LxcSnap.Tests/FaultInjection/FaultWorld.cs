@@ -145,12 +145,8 @@ public sealed class FaultWorld : IDisposable
     public void CheckSettled(string context)
     {
         CheckInvariants(context);
-        foreach (var lxcPath in new[] { LxcPath, StorePath })
-        {
-            var staging = Path.Combine(lxcPath, ".lxcsnap", "staging");
-            var left = Directory.Exists(staging) ? Directory.EnumerateFileSystemEntries(staging).ToList() : [];
-            Assert.True(left.Count == 0, $"{context}: left in {staging}: {string.Join(' ', left.Select(Path.GetFileName))}");
-        }
+        var left = StagesLeft();
+        Assert.True(left.Count == 0, $"{context}: left in the staging areas: {string.Join(' ', left)}");
         var expected = OverlaysOn("base").Order(StringComparer.Ordinal).ToList();
         var recorded = DependentsRecorded(Sandbox.Container("base")).Order(StringComparer.Ordinal).ToList();
         Assert.True(expected.SequenceEqual(recorded),
@@ -161,6 +157,14 @@ public sealed class FaultWorld : IDisposable
             Assert.True(dependents.Count == 0, $"{context}: {container} lists dependents [{string.Join(' ', dependents)}]");
         }
     }
+
+    /// <summary>What is in the staging areas of the lxcpath and the store: nothing, once every run has finished or recovered.</summary>
+    public List<string> StagesLeft() =>
+        new[] { LxcPath, StorePath }
+            .Select(lxcPath => Path.Combine(lxcPath, ".lxcsnap", "staging"))
+            .Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateFileSystemEntries)
+            .ToList();
 
     /// <summary>Every container in the lxcpath and the store whose lower layer is <paramref name="baseName"/>'s rootfs, as lxcpath/name.</summary>
     private IEnumerable<string> OverlaysOn(string baseName)

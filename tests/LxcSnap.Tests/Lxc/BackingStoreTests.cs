@@ -5,6 +5,7 @@ using LxcSnap.Tests.Infrastructure;
 namespace LxcSnap.Tests.Lxc;
 
 /// <summary>How each backing store is copied, checked on the files in the rootfs.</summary>
+[Trait("Category", "Lxc")]
 public sealed class BackingStoreTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

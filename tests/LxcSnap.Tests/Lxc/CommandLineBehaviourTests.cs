@@ -4,6 +4,7 @@ using LxcSnap.Tests.Infrastructure;
 namespace LxcSnap.Tests.Lxc;
 
 /// <summary>Help, version, JSON output and a machine without liblxc, through the published executable.</summary>
+[Trait("Category", "Lxc")]
 public sealed class CommandLineBehaviourTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

@@ -7,6 +7,7 @@ namespace LxcSnap.Tests.Lxc;
 /// A comment is kept byte for byte, as the original tool and LXC keep it (they copy the file), and
 /// listed as the original printed it; what is no regular file is refused before anything is made.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class CommentTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

@@ -4,6 +4,7 @@ using LxcSnap.Tests.Infrastructure;
 namespace LxcSnap.Tests.Lxc;
 
 /// <summary>Several lxc-snap processes on one store at once: distinct numbers, every snapshot whole.</summary>
+[Trait("Category", "Lxc")]
 public sealed class ConcurrencyTests : IDisposable
 {
     private const int Processes = 5;

@@ -8,6 +8,7 @@ namespace LxcSnap.Tests.Lxc;
 /// keep those records true: no false dependencies (which would make containers and snapshots
 /// undeletable), and real ones respected.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class DependencyTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

@@ -7,6 +7,7 @@ namespace LxcSnap.Tests.Lxc;
 /// reflink=1), by copy_file_range elsewhere; either way the copy is identical to the original in
 /// everything `cp -a` keeps.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class DirCopyTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using LxcSnap.Tests.Infrastructure;
 namespace LxcSnap.Tests.Lxc;
 
 /// <summary>lxc-snap's files get the modes LXC gives its own: rw-r----- for files, rwxr-x--- for its bookkeeping directories; LXC's own files keep theirs.</summary>
+[Trait("Category", "Lxc")]
 public sealed class FileModeTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

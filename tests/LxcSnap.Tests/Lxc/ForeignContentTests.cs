@@ -7,6 +7,7 @@ namespace LxcSnap.Tests.Lxc;
 /// points elsewhere, or whose root filesystem is a symlink, is refused and the data it points at
 /// stays; and a store shared with LXC's own lxc-snapshot keeps that tool's snapshots.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class ForeignContentTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

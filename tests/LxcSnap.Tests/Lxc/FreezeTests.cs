@@ -7,6 +7,7 @@ namespace LxcSnap.Tests.Lxc;
 /// when lxc-snap is killed, by the next run when the watcher is gone too. A container its owner
 /// froze is copied as it is and left frozen.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class FreezeTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

@@ -8,6 +8,7 @@ namespace LxcSnap.Tests.Lxc;
 /// existing container and snapshot as it was, is never listed as a snapshot, and the next run
 /// removes what it left.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class InterruptionTests : IDisposable
 {
     private const int BlobMegabytes = 384;

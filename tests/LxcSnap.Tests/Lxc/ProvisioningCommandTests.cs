@@ -4,6 +4,7 @@ using LxcSnap.Tests.Infrastructure;
 namespace LxcSnap.Tests.Lxc;
 
 /// <summary>lxc-snap run, begin, end and prune through the published executable.</summary>
+[Trait("Category", "Lxc")]
 public sealed class ProvisioningCommandTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();
@@ -82,12 +83,21 @@ public sealed class ProvisioningCommandTests : IDisposable
         Assert.Empty(before.Differences(_sandbox.Fingerprint()));
     }
 
-    [Fact]
-    public void Sigterm_during_run_counts_as_failure_and_the_restore_finishes_before_exit()
+    /// <summary>
+    /// A stop asked for while the command runs (SIGTERM from a supervisor, SIGINT to lxc-snap alone
+    /// as a CI system sends it) is passed on to the command as SIGTERM, and counts as a
+    /// cancellation whatever the command then exits with: never recorded as success, the container
+    /// restored before lxc-snap exits. A command that exits 0 when asked to stop makes lxc-snap exit 130.
+    /// </summary>
+    [Theory]
+    [InlineData("TERM", "exec sleep 60", 128 + 15)]
+    [InlineData("INT", "exec sleep 60", 128 + 15)]
+    [InlineData("INT", "trap 'exit 0' TERM; sleep 60 & wait", 130)]
+    public void A_stop_during_run_is_a_cancellation_and_the_restore_finishes_before_exit(string signal, string command, int exitCode)
     {
         var web = _sandbox.CreateBusybox("web");
         var marker = Path.Combine(LxcSandbox.Layers(web).Writable, "half-done");
-        using var process = Shell.Start(PublishedCli.Path, _sandbox.Cli("run", "web", "--", "sh", "-c", $"echo started > '{marker}'; exec sleep 60"));
+        using var process = Shell.Start(PublishedCli.Path, _sandbox.Cli("run", "web", "--", "sh", "-c", $"echo started > '{marker}'; {command}"));
         var deadline = Stopwatch.StartNew();
         while (!File.Exists(marker))
         {
@@ -96,14 +106,17 @@ public sealed class ProvisioningCommandTests : IDisposable
             Thread.Sleep(20);
         }
 
-        Shell.Check("kill", "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Shell.Check("kill", "-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var stdout = process.StandardOutput.ReadToEnd();
         Assert.True(process.WaitForExit(60_000));
 
-        Assert.Equal(128 + 15, process.ExitCode);
+        Assert.Equal(exitCode, process.ExitCode);
         Assert.Contains("restored web from web_0", stdout);
         Assert.False(File.Exists(marker));
-        Assert.Contains("Provisioning 'provisioning': before, rolled back after", PublishedCli.Run(_sandbox.Cli("-l", "web")).Stdout);
+        var listing = PublishedCli.Run(_sandbox.Cli("-l", "web")).Stdout;
+        Assert.Contains("Provisioning 'provisioning': before, rolled back after", listing);
+        Assert.DoesNotContain("succeeded", listing);
+        Assert.Equal(["web_0"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using LxcSnap.Tests.Infrastructure;
 namespace LxcSnap.Tests.Lxc;
 
 /// <summary>The core API of provisioning transactions against real LXC.</summary>
+[Trait("Category", "Lxc")]
 public sealed class ProvisioningTransactionTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

@@ -6,6 +6,7 @@ namespace LxcSnap.Tests.Lxc;
 /// Every refusal exits non-zero with a message that names the problem and the way out, and
 /// leaves every file of the lxcpath and the store exactly as it was.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class RefusalTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();
@@ -114,7 +115,7 @@ public sealed class RefusalTests : IDisposable
         var result = PublishedCli.Run(_sandbox.Cli("-r", "mysql_0", "copy"));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"lxc-snap: snapshot 'mysql_0' is running (started with lxc-start -P {_sandbox.StorePath}): stop it first (lxc-stop -P {_sandbox.StorePath} -n mysql_0).\n",
+        Assert.Equal($"lxc-snap: snapshot 'mysql_0' is running (started with lxc-start -P {_sandbox.StorePath}): lxc-stop -P {_sandbox.StorePath} -n mysql_0 stops it.\n",
             result.Stderr);
         Assert.DoesNotContain("copy", LxcSandbox.ListedByLxc(_sandbox.LxcPath));
     }

@@ -3,6 +3,7 @@ using LxcSnap.Tests.Infrastructure;
 namespace LxcSnap.Tests.Lxc;
 
 /// <summary>A running container is copied only when asked, frozen while copied, and always left running.</summary>
+[Trait("Category", "Lxc")]
 public sealed class RunningContainerTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

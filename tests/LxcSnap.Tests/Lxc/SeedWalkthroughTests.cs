@@ -7,6 +7,7 @@ namespace LxcSnap.Tests.Lxc;
 /// real LXC: an overlay clone of a busybox base, changed and snapshotted again and again, listed,
 /// restored beside the original and in its place, and a snapshot started as a container.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class SeedWalkthroughTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

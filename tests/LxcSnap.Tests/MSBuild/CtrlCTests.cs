@@ -8,6 +8,7 @@ namespace LxcSnap.Tests.MSBuild;
 /// would (tmux gives the build a real terminal; send-keys types the Ctrl+C). MSBuild runs no
 /// OnError targets on cancellation, but the guard task still restores the container.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class CtrlCTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

@@ -8,6 +8,7 @@ namespace LxcSnap.Tests.MSBuild;
 /// container: before/after snapshots on success, restore on failure and on cancellation, and
 /// recovery from a build that died during provisioning.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class GuardedProvisioningTaskTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

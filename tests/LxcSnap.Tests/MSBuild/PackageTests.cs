@@ -6,6 +6,7 @@ namespace LxcSnap.Tests.MSBuild;
 /// The packed LxcSnap.Tasks package consumed from a local folder feed by a generated project and
 /// built with `dotnet build` against real LXC, as in the README's example.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class PackageTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

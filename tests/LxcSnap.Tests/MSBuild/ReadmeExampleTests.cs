@@ -4,6 +4,7 @@ using LxcSnap.Tests.Infrastructure;
 namespace LxcSnap.Tests.MSBuild;
 
 /// <summary>The README's MSBuild project file, copied as it stands, built against the packed package.</summary>
+[Trait("Category", "Lxc")]
 public sealed partial class ReadmeExampleTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

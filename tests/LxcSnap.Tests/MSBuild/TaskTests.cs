@@ -7,6 +7,7 @@ namespace LxcSnap.Tests.MSBuild;
 /// The LxcSnap tasks under a recording build engine, running the real lxc-snap against real LXC:
 /// their outputs, the items they list, and the LXS codes of their errors.
 /// </summary>
+[Trait("Category", "Lxc")]
 public sealed class TaskTests : IDisposable
 {
     private readonly LxcSandbox _sandbox = LxcSandbox.Create();

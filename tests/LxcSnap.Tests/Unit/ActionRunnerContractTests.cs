@@ -4,6 +4,7 @@ using LxcSnap.Tests.Action;
 namespace LxcSnap.Tests.Unit;
 
 /// <summary>The action's side of the runner contract, read back the way the runner reads it.</summary>
+[Trait("Category", "Unit")]
 public sealed class ActionRunnerContractTests
 {
     [Fact]

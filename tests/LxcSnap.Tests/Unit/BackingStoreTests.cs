@@ -2,6 +2,7 @@ using LxcSnap.Core.Containers;
 
 namespace LxcSnap.Tests.Unit;
 
+[Trait("Category", "Unit")]
 public sealed class BackingStoreParseTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using LxcSnap.Cli;
 namespace LxcSnap.Tests.Unit;
 
 /// <summary>The original tool's flags and their long forms turn into the right request.</summary>
+[Trait("Category", "Unit")]
 public sealed class CommandLineTests
 {
     private static CliRequest Parse(params string[] args)

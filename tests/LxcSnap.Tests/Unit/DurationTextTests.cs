@@ -3,6 +3,7 @@ using LxcSnap.Core.Retention;
 
 namespace LxcSnap.Tests.Unit;
 
+[Trait("Category", "Unit")]
 public sealed class DurationTextTests
 {
     [Theory]

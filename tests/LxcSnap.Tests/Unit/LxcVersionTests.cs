@@ -2,6 +2,7 @@ using LxcSnap.Core.Interop;
 
 namespace LxcSnap.Tests.Unit;
 
+[Trait("Category", "Unit")]
 public sealed class LxcVersionTests
 {
     [Theory]

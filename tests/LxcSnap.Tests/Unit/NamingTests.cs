@@ -4,6 +4,7 @@ using LxcSnap.Core.Store;
 
 namespace LxcSnap.Tests.Unit;
 
+[Trait("Category", "Unit")]
 public sealed class NamingTests
 {
     [Theory]

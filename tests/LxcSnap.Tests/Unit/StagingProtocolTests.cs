@@ -8,6 +8,7 @@ namespace LxcSnap.Tests.Unit;
 /// filled and disposed, and recovery sweeping for abandoned ones. Recovery must never remove a
 /// stage whose owner is alive, whatever the interleaving.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class StagingProtocolTests : IDisposable
 {
     private readonly string _lxcPath = Path.Combine(Path.GetTempPath(), "lxcsnap-tests", $"staging-{Guid.NewGuid():N}"[..16]);

@@ -5,6 +5,7 @@ using LxcSnap.Core.Store;
 
 namespace LxcSnap.Tests.Unit;
 
+[Trait("Category", "Unit")]
 public sealed class TextOutputTests
 {
     private static SnapshotInfo Snapshot(int version, string? timestamp, string? comment) =>

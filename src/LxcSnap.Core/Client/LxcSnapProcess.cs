@@ -1,43 +1,61 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
+using LxcSnap.Core.Interop;
 
-namespace LxcSnap.Tasks;
+namespace LxcSnap.Core.Client;
 
-/// <summary>What one run of lxc-snap --json returned.</summary>
+/// <summary>What one run of <c>lxc-snap ... --json</c> returned.</summary>
 /// <param name="Json">The JSON lxc-snap printed last on stdout (a result, or an error object), if any.</param>
-internal sealed record LxcSnapOutcome(int ExitCode, JsonElement? Json, string Stderr)
+public sealed record LxcSnapOutcome(int ExitCode, JsonElement? Json, string Stderr)
 {
     public bool Succeeded => ExitCode == 0;
 
-    /// <summary>The <c>kind</c> of a failure's JSON error object.</summary>
-    public string? ErrorKind => Json is { } json && json.TryGetProperty("error", out var error) ? error.GetProperty("kind").GetString() : null;
-
-    public string ErrorMessage => Json is { } json && json.TryGetProperty("error", out var error)
-        ? error.GetProperty("message").GetString() ?? Stderr.Trim()
-        : Stderr.Trim().Length > 0 ? Stderr.Trim() : $"lxc-snap exited with code {ExitCode}";
+    /// <summary>
+    /// The failure as the exception lxc-snap itself threw: its kind, problem and remedies, for the
+    /// caller to word in its own terms. Null when it succeeded.
+    /// </summary>
+    public LxcSnapException? Error()
+    {
+        if (Succeeded)
+            return null;
+        if (Json is { } json && json.TryGetProperty("error", out var error))
+        {
+            var kind = error.TryGetProperty("kind", out var k) ? k.GetString() : null;
+            var problem = error.TryGetProperty("problem", out var p) && p.GetString() is { } text ? text : error.GetProperty("message").GetString() ?? "";
+            var remedies = error.TryGetProperty("remedies", out var r) ? RemedyJson.Read(r) : [];
+            return new LxcSnapException(LxcSnapErrors.FromKind(kind), problem, remedies);
+        }
+        var said = Stderr.Trim();
+        return new LxcSnapException(LxcSnapError.LxcFailed, said.Length > 0 ? said : $"lxc-snap exited with code {ExitCode}");
+    }
 }
 
+/// <summary>lxc-snap could not be run at all (not found, not executable).</summary>
+public sealed class LxcSnapProcessException(string message) : Exception(message);
+
 /// <summary>
-/// Runs lxc-snap in its own process. liblxc forks inside its caller and can crash it; here that
-/// caller is a short-lived lxc-snap process, never the long-lived MSBuild node.
+/// Runs lxc-snap as a process of its own. liblxc forks inside its caller, and a fork of a
+/// long-lived multithreaded host (an MSBuild node, a NUKE build) can deadlock in the child or
+/// take the host down with it; the caller here is a short-lived lxc-snap, and the host only
+/// reads its JSON.
 /// </summary>
-internal static partial class LxcSnapProcess
+public static class LxcSnapProcess
 {
     private const int SigTerm = 15;
     private const string SetSid = "/usr/bin/setsid";
 
-    /// <param name="cliPath">lxc-snap.dll (run with the dotnet that runs MSBuild) or an lxc-snap executable.</param>
+    /// <param name="cliPath">lxc-snap.dll (run with the dotnet that runs the host) or an lxc-snap executable.</param>
+    /// <param name="logLine">Receives lxc-snap's notes (stderr) as they come.</param>
     /// <param name="cancellation">Asks lxc-snap to stop with SIGTERM: it then finishes or undoes what it does (a frozen container is thawed, a half-made copy removed).</param>
     public static LxcSnapOutcome Run(string cliPath, IEnumerable<string> arguments, Action<string> logLine, CancellationToken cancellation)
     {
         if (!File.Exists(cliPath))
-            throw new LxcSnapProcessException($"lxc-snap not found at '{cliPath}'. Set LxcSnapCliPath to an lxc-snap executable or lxc-snap.dll.");
+            throw new LxcSnapProcessException($"lxc-snap not found at '{cliPath}'.");
 
-        // In a session of its own, a Ctrl+C in the terminal reaches MSBuild but not lxc-snap (nor
-        // the rsync liblxc starts): MSBuild cancels the task, which asks lxc-snap to stop where
-        // that is safe, and a restore is never cut off half-way.
+        // In a session of its own, a Ctrl+C in the terminal reaches the host but not lxc-snap (nor
+        // the rsync liblxc starts): the host cancels, which asks lxc-snap to stop where that is
+        // safe, and a restore is never cut off half-way.
         var start = new ProcessStartInfo(File.Exists(SetSid) ? SetSid : "env");
         if (cliPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
         {
@@ -59,12 +77,12 @@ internal static partial class LxcSnapProcess
         }
         catch (Win32Exception e)
         {
-            throw new LxcSnapProcessException($"cannot run lxc-snap ({cliPath}): {e.Message}. Set LxcSnapCliPath to an lxc-snap executable or lxc-snap.dll.");
+            throw new LxcSnapProcessException($"cannot run lxc-snap ({cliPath}): {e.Message}.");
         }
 
         using (process)
         // A failed kill means lxc-snap has already exited: nothing left to stop.
-        using (cancellation.Register(() => _ = kill(process.Id, SigTerm)))
+        using (cancellation.Register(() => _ = LibcNative.kill(process.Id, SigTerm)))
         {
             var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
             var stderr = new System.Text.StringBuilder();
@@ -82,7 +100,7 @@ internal static partial class LxcSnapProcess
         }
     }
 
-    /// <summary>The dotnet executable running this build (MSBuild sets DOTNET_HOST_PATH), else the one on PATH.</summary>
+    /// <summary>The dotnet executable running this host (MSBuild sets DOTNET_HOST_PATH), else the one on PATH.</summary>
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
@@ -98,10 +116,4 @@ internal static partial class LxcSnapProcess
             return null;
         }
     }
-
-    [LibraryImport("libc.so.6")]
-    private static partial int kill(int pid, int signal);
 }
-
-/// <summary>lxc-snap could not be run at all.</summary>
-internal sealed class LxcSnapProcessException(string message) : Exception(message);

@@ -1,4 +1,4 @@
-namespace LxcSnap.Core.Store;
+namespace LxcSnap.Core;
 
 /// <summary>
 /// The hidden directory lxc-snap keeps in every lxcpath it writes to (the store and the
@@ -19,7 +19,7 @@ internal static class LxcSnapDirectory
 
     public static string Staging(string lxcPath) => Path.Combine(For(lxcPath), "staging");
 
-    /// <summary>The staging area's own lock (see <see cref="Store.Staging"/>); never unlinked.</summary>
+    /// <summary>The staging area's own lock (see Store.Staging); never unlinked.</summary>
     public static string StagingAreaLock(string lxcPath) => Path.Combine(For(lxcPath), "staging.lock");
 
     /// <summary>Records of containers lxc-snap froze, while it has them frozen.</summary>
