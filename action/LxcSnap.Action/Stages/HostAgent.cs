@@ -9,8 +9,8 @@ namespace LxcSnap.Action.Stages;
 /// <summary>
 /// The part of the action that runs in the host's namespaces: it checks that it really sees the
 /// host, that the container is on the host's allowlist, and then does one step of a provisioning
-/// transaction through LxcSnap.Core's <see cref="ProvisioningTransactions"/>. It holds no snapshot
-/// logic of its own.
+/// transaction through LxcSnap.Core's <see cref="ProvisioningRunner"/>, the sequence every
+/// front-end shares. It holds no snapshot logic of its own.
 /// </summary>
 internal sealed class HostAgent(IReadOnlyDictionary<string, string> hostEnvironment, TextWriter log)
 {
@@ -37,11 +37,15 @@ internal sealed class HostAgent(IReadOnlyDictionary<string, string> hostEnvironm
             var transactions = new ProvisioningTransactions(engine, log.WriteLine);
             if (request.OnlyIfOpen && transactions.FindOpen(request.Container, request.Label) is null)
                 return new HostResult { Succeeded = true, Outcome = NothingOpen, Container = request.Container, Label = request.Label };
+            // The stages are the runner's two steps: main begins, post ends as the job went.
+            var runner = new ProvisioningRunner(transactions);
+            var provisioning = new ProvisioningRequest(request.Container, request.Label, request.KeepFailed,
+                request.ReplaceOpen ? OpenTransactionPolicy.Abandon : OpenTransactionPolicy.Refuse);
             var record = request.Operation switch
             {
-                HostOperation.SnapshotBefore => transactions.Begin(request.Container, request.Label, request.ReplaceOpen),
-                HostOperation.SnapshotAfter => transactions.Succeed(request.Container, request.Label),
-                _ => transactions.Fail(request.Container, request.Label, request.KeepFailed),
+                HostOperation.SnapshotBefore => runner.Begin(provisioning).Begun,
+                HostOperation.SnapshotAfter => runner.End(provisioning, ProvisioningResult.Succeeded),
+                _ => runner.End(provisioning, ProvisioningResult.Failed),
             };
             return Describe(record, store.Path);
         }
