@@ -210,7 +210,7 @@ internal sealed class Staging : IDisposable
         foreach (var abandoned in claimed)
         {
             var stageLxcPath = abandoned.Path[..^".lock".Length];
-            var (final, purpose) = ReadTarget(stageLxcPath);
+            var (final, purpose, _) = ReadTarget(stageLxcPath);
             var problem = final is null ? RemoveTree(stageLxcPath) : TryDiscard(stageLxcPath, final);
             if (problem is null)
             {
@@ -266,12 +266,21 @@ internal sealed class Staging : IDisposable
         try
         {
             var staged = new ContainerRef(stageLxcPath, final.Name);
+            var (_, purpose, recorded) = ReadTarget(stageLxcPath);
             var dependsOn = final.ConfigExists ? Dependencies.DependsOn(final).ToList() : [];
+            dependsOn.AddRange(recorded);
+            // liblxc records a clone's dependencies before it writes its config: a copy killed in
+            // between has the one without the other.
+            dependsOn.AddRange(Dependencies.DependsOn(staged));
             if (staged.ConfigExists)
             {
                 // Whether it was relocated already or not, make every path name its own directory.
                 ContainerConfig.RelocatePaths(staged, final.Directory, staged.Directory);
-                dependsOn.AddRange(Dependencies.DependsOn(staged));
+                // What it shares storage with goes into the target before it is removed: killed
+                // right after the removal, the next run still knows whose records name it.
+                var shares = Dependencies.DependsOn(staged);
+                WriteTarget(stageLxcPath, final, purpose, shares);
+                dependsOn.AddRange(shares);
                 ContainerRemoval.Discard(staged);
                 CrashPoints.Reach("discard.removed");
             }
@@ -310,11 +319,17 @@ internal sealed class Staging : IDisposable
         DurableFile.RemoveAbandonedTemporaries(stageLxcPath + ".target");
     }
 
-    private static void WriteTarget(string stageLxcPath, ContainerRef final, Purpose purpose) =>
-        // Unflushed is enough: a stage whose target was lost in a crash is removed whole.
-        DurableFile.ReplaceWithoutFlush(stageLxcPath + ".target", $"{final.LxcPath}\n{final.Name}\n{purpose}\n");
+    /// <summary>
+    /// The target file: the final lxcpath and name, the purpose, then (once the stage's container is
+    /// about to be removed) what it shares storage with, as lxc_rdepends keeps it (lxcpath, name).
+    /// Unflushed is enough: a stage whose target was lost in a crash is removed whole, and a
+    /// dependency record naming a copy that is gone is dropped by any later reconciliation of it.
+    /// </summary>
+    private static void WriteTarget(string stageLxcPath, ContainerRef final, Purpose purpose, IReadOnlyList<ContainerRef>? sharesStorageWith = null) =>
+        DurableFile.ReplaceWithoutFlush(stageLxcPath + ".target",
+            $"{final.LxcPath}\n{final.Name}\n{purpose}\n" + string.Concat((sharesStorageWith ?? []).Select(d => $"{d.LxcPath}\n{d.Name}\n")));
 
-    private static (ContainerRef? Final, Purpose Purpose) ReadTarget(string stageLxcPath)
+    private static (ContainerRef? Final, Purpose Purpose, List<ContainerRef> SharesStorageWith) ReadTarget(string stageLxcPath)
     {
         string[] lines;
         try
@@ -323,11 +338,17 @@ internal sealed class Staging : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return (null, Purpose.Publish);
+            return (null, Purpose.Publish, []);
         }
         var purpose = lines.Length >= 3 && Enum.TryParse<Purpose>(lines[2], out var parsed) ? parsed : Purpose.Publish;
+        var shares = new List<ContainerRef>();
+        for (var i = 3; i + 1 < lines.Length; i += 2)
+        {
+            if (lines[i].Length > 0 && ContainerName.Problem(lines[i + 1]) is null)
+                shares.Add(new ContainerRef(lines[i], lines[i + 1]));
+        }
         return lines.Length >= 2 && ContainerName.Problem(lines[1]) is null
-            ? (new ContainerRef(lines[0], lines[1]), purpose)
-            : (null, purpose);
+            ? (new ContainerRef(lines[0], lines[1]), purpose, shares)
+            : (null, purpose, shares);
     }
 }

@@ -40,6 +40,7 @@ public sealed class CrashPointTests
         { nameof(FaultScenario.Prune), "remove.moved" },
         { nameof(FaultScenario.Prune), "tree-removal.entry:5" },
         { nameof(FaultScenario.Prune), "remove.moved:2" },
+        { nameof(FaultScenario.Prune), "discard.removed" },
         { nameof(FaultScenario.SnapshotRunning), "freeze.frozen" },
         { nameof(FaultScenario.SnapshotRunning), "snapshot.copied" },
         { nameof(FaultScenario.Run), "begin.snapshotted" },
