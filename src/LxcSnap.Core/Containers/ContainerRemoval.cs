@@ -13,19 +13,24 @@ internal static partial class ContainerRemoval
 {
     /// <summary>
     /// Removes <paramref name="container"/>, a copy lxc-snap made (a staged copy, a replaced
-    /// container, a snapshot taken out of sight). For directory and overlay storage everything it
-    /// owns lies inside its directory, so removing that directory is complete. Subvolumes (btrfs)
-    /// and storage outside any directory (zfs, lvm) are handed to liblxc's destroy, whose config
-    /// has been checked to name this container's own storage.
+    /// container, a snapshot taken out of sight), whose config may still name the directory it
+    /// was moved from, <paramref name="configuredAt"/>. For directory and overlay storage
+    /// everything it owns lies inside its directory, so removing that directory is complete, and
+    /// needs no free space. Subvolumes (btrfs) and storage outside any directory (zfs, lvm) are
+    /// handed to liblxc's destroy, which follows the config: so that is first made to name where
+    /// the container is now, and checked to name this container's own storage.
     /// </summary>
-    public static void Discard(ContainerRef container)
+    public static void Discard(ContainerRef container, string configuredAt)
     {
-        var storage = StorageOf(container);
-        if (storage is { Kind: BackingStoreKind.Btrfs or BackingStoreKind.Zfs or BackingStoreKind.Lvm } && ForeignStorage(container, storage) is null)
+        if (StorageOf(container) is { Kind: BackingStoreKind.Btrfs or BackingStoreKind.Zfs or BackingStoreKind.Lvm })
         {
-            using var lxc = LxcContainer.Open(container);
-            if (lxc.IsDefined)
-                lxc.Destroy();
+            ContainerConfig.RelocatePaths(container, configuredAt, container.Directory);
+            if (StorageOf(container) is { } storage && ForeignStorage(container, storage) is null)
+            {
+                using var lxc = LxcContainer.Open(container);
+                if (lxc.IsDefined)
+                    lxc.Destroy();
+            }
         }
         TreeRemoval.Remove(container.Directory);
     }

@@ -47,20 +47,24 @@ internal static class Dependencies
 
     /// <summary>
     /// Puts <paramref name="container"/>'s lxc_snapshots right: drops the copies in a staging
-    /// area that no longer exist or no longer name it in their lxc_rdepends, and lists each of
-    /// <paramref name="verify"/> exactly when it depends on <paramref name="container"/>.
+    /// area that no longer exist or no longer name it in their lxc_rdepends, and
+    /// <paramref name="departing"/> (a staged copy about to be removed) whatever it says; and
+    /// lists <paramref name="verify"/> exactly when it depends on <paramref name="container"/>.
     /// Idempotent, so it also repairs what an interrupted run left behind.
     /// </summary>
-    public static void Reconcile(ContainerRef container, params ContainerRef[] verify) =>
+    public static void Reconcile(ContainerRef container, ContainerRef? departing = null, ContainerRef? verify = null) =>
         EditDependents(container, recorded =>
         {
             // Only entries that lxc-snap itself may have left stale are checked: those naming a copy
-            // in a staging area, and the ones to verify. The rest are liblxc's own records, kept as
+            // in a staging area, and the one to verify. The rest are liblxc's own records, kept as
             // they are: a base with 1000 snapshots would otherwise cost 1000 file reads per snapshot.
-            var isChecked = (ContainerRef dependent) => IsStaged(dependent) || verify.Any(v => SameContainer(v, dependent));
+            var isVerified = (ContainerRef dependent) => verify is not null && SameContainer(verify, dependent);
+            var isChecked = (ContainerRef dependent) => IsStaged(dependent) || isVerified(dependent);
+            var isDeparting = (ContainerRef dependent) => departing is not null && SameContainer(departing, dependent);
+            ContainerRef[] added = verify is not null && !recorded.Any(isVerified) && StillDependsOn(verify, container) ? [verify] : [];
             return recorded
-                .Where(dependent => !isChecked(dependent) || StillDependsOn(dependent, container))
-                .Concat(verify.Where(dependent => !recorded.Any(r => SameContainer(r, dependent)) && StillDependsOn(dependent, container)))
+                .Where(dependent => !isDeparting(dependent) && (!isChecked(dependent) || StillDependsOn(dependent, container)))
+                .Concat(added)
                 .DistinctBy(dependent => Path.GetFullPath(dependent.Directory))
                 .ToList();
         });

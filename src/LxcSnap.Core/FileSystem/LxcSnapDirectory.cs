@@ -54,7 +54,7 @@ internal static class LxcSnapDirectory
 
     /// <summary>
     /// True for a path inside some staged copy, <c>.../.lxcsnap/staging/ID/...</c>; not for the
-    /// stage's own <c>ID.lock</c> and <c>ID.target</c> beside it.
+    /// stage's own <c>ID.lock</c> and marker beside it.
     /// </summary>
     public static bool IsInsideStagedCopy(string path)
     {

@@ -15,6 +15,12 @@ namespace LxcSnap.Core.Store;
 /// name, RENAME_EXCHANGE to replace a container atomically. A process killed at any point leaves
 /// only its stage behind, and the next run finishes or undoes its work (<see cref="RecoverAbandoned"/>).
 ///
+/// What a stage is for is kept in names alone: beside <c>ID</c>, the empty file
+/// <c>ID.PURPOSE.NAME</c> (<see cref="Marker"/>), renamed when the purpose changes. Nothing the
+/// protocol records needs a free block, because removing a container is how a full disk gets
+/// space back: destroying a snapshot, or undoing a copy that did not fit, works with not a byte
+/// free.
+///
 /// Liveness: a stage's owner holds the flock of <c>ID.lock</c> from the moment that file exists
 /// until after it is unlinked, so a free lock means a dead owner. Creating a file and locking it
 /// are two system calls; so that recovery never sees a stage between them, stages are created
@@ -24,7 +30,7 @@ namespace LxcSnap.Core.Store;
 /// </summary>
 internal sealed class Staging : IDisposable
 {
-    /// <summary>What a stage is for, kept in its target file so that recovery can say what it finishes.</summary>
+    /// <summary>What a stage is for, kept in its marker's name so that recovery can say what it finishes.</summary>
     private enum Purpose
     {
         /// <summary>A copy being made, to be published under the final name.</summary>
@@ -94,7 +100,8 @@ internal sealed class Staging : IDisposable
         try
         {
             CrashPoints.Reach("stage.locked");
-            WriteTarget(stageLxcPath, final, purpose);
+            new FileStream(Marker(stageLxcPath, purpose, final.Name),
+                new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = DurableFile.NewFileMode }).Dispose();
             Directory.CreateDirectory(stageLxcPath);
             CrashPoints.Reach("stage.created");
             return new Staging(final, stageLxcPath, heldLock, purpose);
@@ -139,12 +146,13 @@ internal sealed class Staging : IDisposable
 
         if (replacing)
         {
-            _purpose = Purpose.Replaced;
-            WriteTarget(_stageLxcPath, Final, _purpose);
-            CrashPoints.Reach("publish.exchanged");
             // The replaced container now sits where the stage was, its config still naming the
-            // final directory: point it at itself before anything removes it (Close does).
-            ContainerConfig.RelocatePaths(Staged, Final.Directory, Staged.Directory);
+            // final directory (Close removes it, see TryDiscard). The swap is done: a marker that
+            // could not be renamed only makes recovery call it an unfinished copy.
+            if (LibcNative.renameat2(LibcNative.AtCurrentDirectory, Marker(_stageLxcPath, _purpose, Final.Name),
+                    LibcNative.AtCurrentDirectory, Marker(_stageLxcPath, Purpose.Replaced, Final.Name), (uint)LibcNative.RenameNoReplace) == 0)
+                _purpose = Purpose.Replaced;
+            CrashPoints.Reach("publish.exchanged");
         }
         return replacing;
     }
@@ -167,7 +175,7 @@ internal sealed class Staging : IDisposable
             _lock.Dispose(); // its lock file stays: the next run sees a stage nobody holds
             return;
         }
-        RemoveTarget(_stageLxcPath);
+        File.Delete(Marker(_stageLxcPath, _purpose, Final.Name));
         _lock.DeleteAndRelease();
     }
 
@@ -199,7 +207,7 @@ internal sealed class Staging : IDisposable
                 if (FileLock.TryClaim(lockFile) is { } abandoned)
                     claimed.Add(abandoned);
             }
-            // A stage's lock file exists before its directory and target and outlives them, so
+            // A stage's lock file exists before its directory and marker and outlives them, so
             // these, without their lock file, belong to nobody.
             orphans.AddRange(Directory.EnumerateFileSystemEntries(root)
                 .Where(entry => !entry.EndsWith(".lock", StringComparison.Ordinal))
@@ -210,11 +218,12 @@ internal sealed class Staging : IDisposable
         foreach (var abandoned in claimed)
         {
             var stageLxcPath = abandoned.Path[..^".lock".Length];
-            var (final, purpose, _) = ReadTarget(stageLxcPath);
+            var (marker, purpose, final) = ReadMarker(stageLxcPath, lxcPath);
             var problem = final is null ? RemoveTree(stageLxcPath) : TryDiscard(stageLxcPath, final);
             if (problem is null)
             {
-                RemoveTarget(stageLxcPath);
+                if (marker is not null)
+                    File.Delete(marker);
                 abandoned.DeleteAndRelease();
                 results.Add(new Recovered($"removed {Describe(purpose, final)}, left by an interrupted lxc-snap in {lxcPath}",
                     purpose == Purpose.Remove ? final : null));
@@ -232,8 +241,7 @@ internal sealed class Staging : IDisposable
 
     /// <summary>
     /// The stage an entry of the staging area belongs to: every name there starts with its
-    /// stage's ID, <c>PID.RANDOM</c> (<c>ID</c>, <c>ID.lock</c>, <c>ID.target</c> and the target's
-    /// temporary file while it is written).
+    /// stage's ID, <c>PID.RANDOM</c> (<c>ID</c>, <c>ID.lock</c>, <c>ID.PURPOSE.NAME</c>).
     /// </summary>
     private static string StageOf(string entry)
     {
@@ -256,38 +264,30 @@ internal sealed class Staging : IDisposable
     }
 
     /// <summary>
-    /// Removes the stage's container and directory, and drops the stage from the dependency
-    /// records of what it shared storage with (and of what the container under the final name
-    /// shares storage with: a copy published just before its owner died is still listed under
-    /// its staged name there); returns why not, or null when it is all gone.
+    /// Removes the stage's container and directory; returns why not, or null when it is all gone.
+    /// LXC's dependency records are put right first, while the container still says what it
+    /// shares storage with: its staged name is dropped from them, and the final name is kept
+    /// only if what holds it now (or nothing) shares the layer (a copy published just before its
+    /// owner died is still listed under its staged name there). Killed after that, the next run
+    /// has only files to remove.
     /// </summary>
     private static string? TryDiscard(string stageLxcPath, ContainerRef final)
     {
         try
         {
             var staged = new ContainerRef(stageLxcPath, final.Name);
-            var (_, purpose, recorded) = ReadTarget(stageLxcPath);
             var dependsOn = final.ConfigExists ? Dependencies.DependsOn(final).ToList() : [];
-            dependsOn.AddRange(recorded);
             // liblxc records a clone's dependencies before it writes its config: a copy killed in
             // between has the one without the other.
             dependsOn.AddRange(Dependencies.DependsOn(staged));
-            if (staged.ConfigExists)
+            foreach (var dependency in dependsOn.DistinctBy(d => d.Directory))
+                Dependencies.Reconcile(dependency, departing: staged, verify: final);
+            CrashPoints.Reach("discard.reconciled");
+            if (PathAccess.Exists(staged.Directory))
             {
-                // Whether it was relocated already or not, make every path name its own directory.
-                ContainerConfig.RelocatePaths(staged, final.Directory, staged.Directory);
-                // What it shares storage with goes into the target before it is removed: killed
-                // right after the removal, the next run still knows whose records name it.
-                var shares = Dependencies.DependsOn(staged);
-                WriteTarget(stageLxcPath, final, purpose, shares);
-                dependsOn.AddRange(shares);
-                ContainerRemoval.Discard(staged);
+                ContainerRemoval.Discard(staged, configuredAt: final.Directory);
                 CrashPoints.Reach("discard.removed");
             }
-            // Dropping stale staged entries, and keeping the final name listed only if what holds
-            // it now (or nothing) shares the layer.
-            foreach (var dependency in dependsOn.DistinctBy(d => d.Directory))
-                Dependencies.Reconcile(dependency, final);
             var problem = RemoveTree(stageLxcPath);
             if (problem is null)
                 LxcDiskLock.ForgetLxcPath(stageLxcPath);
@@ -312,43 +312,26 @@ internal sealed class Staging : IDisposable
         }
     }
 
-    /// <summary>The stage's target file, and the temporary one a writer killed while writing it left beside it.</summary>
-    private static void RemoveTarget(string stageLxcPath)
-    {
-        File.Delete(stageLxcPath + ".target");
-        DurableFile.RemoveAbandonedTemporaries(stageLxcPath + ".target");
-    }
-
     /// <summary>
-    /// The target file: the final lxcpath and name, the purpose, then (once the stage's container is
-    /// about to be removed) what it shares storage with, as lxc_rdepends keeps it (lxcpath, name).
-    /// Unflushed is enough: a stage whose target was lost in a crash is removed whole, and a
-    /// dependency record naming a copy that is gone is dropped by any later reconciliation of it.
+    /// The stage's marker: an empty file whose name says what the stage is for and the name of
+    /// the container it is for, whose lxcpath is the one the staging area belongs to. Unflushed
+    /// is enough: a stage whose marker was lost in a crash is removed whole, and a dependency
+    /// record naming a copy that is gone is dropped by any later reconciliation of it.
     /// </summary>
-    private static void WriteTarget(string stageLxcPath, ContainerRef final, Purpose purpose, IReadOnlyList<ContainerRef>? sharesStorageWith = null) =>
-        DurableFile.ReplaceWithoutFlush(stageLxcPath + ".target",
-            $"{final.LxcPath}\n{final.Name}\n{purpose}\n" + string.Concat((sharesStorageWith ?? []).Select(d => $"{d.LxcPath}\n{d.Name}\n")));
+    private static string Marker(string stageLxcPath, Purpose purpose, string name) =>
+        $"{stageLxcPath}.{purpose.ToString().ToLowerInvariant()}.{name}";
 
-    private static (ContainerRef? Final, Purpose Purpose, List<ContainerRef> SharesStorageWith) ReadTarget(string stageLxcPath)
+    /// <summary>The marker of the stage at <paramref name="stageLxcPath"/>, what it says, and the container it is for; nulls when there is none.</summary>
+    private static (string? Marker, Purpose Purpose, ContainerRef? Final) ReadMarker(string stageLxcPath, string lxcPath)
     {
-        string[] lines;
-        try
+        var id = Path.GetFileName(stageLxcPath);
+        foreach (var marker in Directory.EnumerateFiles(Path.GetDirectoryName(stageLxcPath)!, id + ".*"))
         {
-            lines = File.ReadAllLines(stageLxcPath + ".target");
+            var rest = Path.GetFileName(marker)[(id.Length + 1)..];
+            var dot = rest.IndexOf('.');
+            if (dot > 0 && Enum.TryParse<Purpose>(rest[..dot], ignoreCase: true, out var purpose) && ContainerName.Problem(rest[(dot + 1)..]) is null)
+                return (marker, purpose, new ContainerRef(lxcPath, rest[(dot + 1)..]));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return (null, Purpose.Publish, []);
-        }
-        var purpose = lines.Length >= 3 && Enum.TryParse<Purpose>(lines[2], out var parsed) ? parsed : Purpose.Publish;
-        var shares = new List<ContainerRef>();
-        for (var i = 3; i + 1 < lines.Length; i += 2)
-        {
-            if (lines[i].Length > 0 && ContainerName.Problem(lines[i + 1]) is null)
-                shares.Add(new ContainerRef(lines[i], lines[i + 1]));
-        }
-        return lines.Length >= 2 && ContainerName.Problem(lines[1]) is null
-            ? (new ContainerRef(lines[0], lines[1]), purpose, shares)
-            : (null, purpose, shares);
+        return (null, Purpose.Publish, null);
     }
 }

@@ -5,7 +5,8 @@ namespace LxcSnap.Tests.FaultInjection;
 /// <summary>
 /// A store on a file system too small for the copy: the snapshot fails with a message that says
 /// the disk is full, nothing half-made is listed or left in the staging area, what was there
-/// stays whole, and the next snapshot that fits succeeds.
+/// stays whole, and the next snapshot that fits succeeds. And on a store with not a byte free,
+/// destroying a snapshot (which is how users get space back) still works and frees its space.
 /// </summary>
 [Trait("Category", "FaultInjection")]
 public sealed class DiskFullTests : IDisposable
@@ -40,6 +41,28 @@ public sealed class DiskFullTests : IDisposable
         _world.CheckSettled("after the next snapshot");
         FaultReport.Record("disk full", inputs: 1);
     }
+
+    [Fact]
+    public void Destroying_a_snapshot_on_a_store_with_no_space_left_frees_its_space()
+    {
+        _world.ExpectSnapshotsOf("ov");
+        Assert.Equal(0, PublishedCli.Run(_world.Cli("ov")).ExitCode);
+        Assert.Equal(0, PublishedCli.Run(_world.Cli("ov")).ExitCode);
+        // dd stops at ENOSPC: from here on no file in the store can get a single block.
+        Shell.Run("dd", "if=/dev/zero", $"of={_world.StorePath}/filler", "bs=4k");
+        Assert.Equal(0, FreeBytes());
+
+        var destroy = PublishedCli.Run(_world.Cli("-d", "ov_0"));
+
+        Assert.True(destroy.ExitCode == 0, destroy.ToString());
+        Assert.DoesNotContain("could not remove", destroy.Stderr);
+        Assert.Equal(["ov_1"], _world.Listed());
+        Assert.True(FreeBytes() > 0, "destroying ov_0 freed no space");
+        _world.CheckSettled("after destroying a snapshot on a full store");
+        FaultReport.Record("disk full", inputs: 1);
+    }
+
+    private long FreeBytes() => new DriveInfo(_world.StorePath).AvailableFreeSpace;
 
     public void Dispose()
     {

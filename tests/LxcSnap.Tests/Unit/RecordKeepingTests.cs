@@ -70,12 +70,29 @@ public sealed class RecordKeepingTests : IDisposable
         var dependent = Container("store", "web_0", dependsOn: baseContainer);
         var unrelated = Container("store", "db_0");
 
-        Dependencies.Reconcile(baseContainer, dependent, unrelated);
+        Dependencies.Reconcile(baseContainer, verify: dependent);
+        Dependencies.Reconcile(baseContainer, verify: unrelated);
         Assert.Equal([dependent.LxcPath, dependent.Name], Recorded(baseContainer));
 
         File.Delete(Path.Combine(dependent.Directory, "lxc_rdepends"));
-        Dependencies.Reconcile(baseContainer, dependent);
+        Dependencies.Reconcile(baseContainer, verify: dependent);
         Assert.False(File.Exists(Path.Combine(baseContainer.Directory, "lxc_snapshots")), "liblxc deletes an empty lxc_snapshots; so do we");
+    }
+
+    [Fact]
+    public void A_departing_staged_copy_is_dropped_while_it_still_depends_on_the_container()
+    {
+        var baseContainer = Container("lxc", "base");
+        var staged = Container(Path.Combine("store", ".lxcsnap", "staging", "1.ab"), "web_0", dependsOn: baseContainer);
+        var published = Container("store", "web_1", dependsOn: baseContainer);
+        File.WriteAllText(Path.Combine(baseContainer.Directory, "lxc_snapshots"),
+            string.Concat(new[] { staged, published }.Select(d => $"{d.LxcPath}\n{d.Name}\n")));
+
+        Dependencies.Reconcile(baseContainer);
+        Assert.Equal([staged.LxcPath, staged.Name, published.LxcPath, published.Name], Recorded(baseContainer));
+
+        Dependencies.Reconcile(baseContainer, departing: staged);
+        Assert.Equal([published.LxcPath, published.Name], Recorded(baseContainer));
     }
 
     [Fact]
