@@ -46,7 +46,8 @@ internal sealed class ContainerLocks : IDisposable
     /// <summary>The lock on <paramref name="container"/> if nobody holds it right now, else null.</summary>
     public static FileLock? TryAcquire(ContainerRef container) => FileLock.TryAcquire(PathOf(container));
 
-    private static string PathOf(ContainerRef container)
+    /// <summary>The lock file of <paramref name="container"/> (flock(2), as util-linux flock takes it).</summary>
+    public static string PathOf(ContainerRef container)
     {
         var directory = LxcSnapDirectory.Locks(container.LxcPath);
         LxcSnapDirectory.Create(directory);

@@ -30,8 +30,10 @@ public sealed class FaultScenario
 
     public void CheckInterrupted(FaultWorld world, string context)
     {
-        world.CheckInvariants(context);
+        // The scenario's own check first: for --allow-running it waits (bounded) for the watcher,
+        // which thaws the container only once it sees lxc-snap gone, milliseconds after the kill.
         _checkInterrupted(world, context);
+        world.CheckInvariants(context);
     }
 
     /// <summary>Runs the operation again, as a user would after the fault, and checks that the world settled.</summary>

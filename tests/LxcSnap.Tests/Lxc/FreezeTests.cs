@@ -30,6 +30,33 @@ public sealed class FreezeTests : IDisposable
         Assert.Equal("alive", LxcSandbox.Attach(_app, "echo alive").Trim());
     }
 
+    /// <summary>
+    /// liblxc's freeze tells the container's monitor "FREEZING" before it writes the freezer; a
+    /// kill between the two left LXC reporting FREEZING for good (found by the long kill sweep).
+    /// That window is a fraction of a millisecond, so the kills are swept over the first few
+    /// milliseconds after lxc-snap, stopped just before the freeze, is let go.
+    /// </summary>
+    [Fact]
+    public void Killed_at_any_instant_of_the_freeze_lxc_snap_leaves_the_container_running_as_LXC_reports_it()
+    {
+        const int rounds = 40;
+        for (var round = 0; round < rounds; round++)
+        {
+            var delay = TimeSpan.FromMilliseconds(round * 0.1);
+            using var process = StartStoppedAt("freeze.watched");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Core.Interop.LibcNative.kill(process.Id, SigCont);
+            while (clock.Elapsed < delay)
+                Thread.SpinWait(10);
+            Core.Interop.LibcNative.kill(-process.Id, SigKill);
+            process.WaitForExit();
+
+            var state = WaitWhile("FROZEN", "FREEZING");
+            Assert.True(state == "RUNNING", $"killed {delay.TotalMilliseconds:0.0} ms into the freeze (round {round + 1} of {rounds}): LXC reports {state}");
+        }
+        Assert.Equal("alive", LxcSandbox.Attach(_app, "echo alive").Trim());
+    }
+
     [Fact]
     public void When_the_watcher_dies_too_the_next_run_thaws_the_container_and_says_so()
     {
@@ -63,16 +90,7 @@ public sealed class FreezeTests : IDisposable
     /// <param name="killWatcher">Kill its watcher first, as a kill of every process on the host (or a reset) would.</param>
     private int RunKilledWhileFrozen(bool killWatcher = false)
     {
-        var environment = new Dictionary<string, string> { ["LXCSNAP_CRASH_AT"] = "freeze.frozen", ["LXCSNAP_CRASH_SIGNAL"] = "STOP" };
-        using var process = Shell.Start("setsid", [PublishedCli.Path, .. _sandbox.Cli("--allow-running", "app")], environment);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!IsStopped(process.Id))
-        {
-            if (process.HasExited)
-                Assert.Fail("lxc-snap ended before it froze the container: " + process.StandardError.ReadToEnd());
-            Assert.True(DateTime.UtcNow < deadline, "lxc-snap never froze the container");
-            Thread.Sleep(10);
-        }
+        using var process = StartStoppedAt("freeze.frozen");
         Assert.Equal("FROZEN", LxcSandbox.State(_app));
         if (killWatcher)
             Assert.Equal(0, Shell.Run("pkill", "-KILL", "-f", "lxc-snap-thaw-watcher " + _sandbox.LxcPath).ExitCode);
@@ -81,13 +99,35 @@ public sealed class FreezeTests : IDisposable
         return process.ExitCode;
     }
 
+    private const int SigKill = 9;
+    private const int SigCont = 18;
+
+    /// <summary>lxc-snap --allow-running, in a session of its own, stopped (SIGSTOP) at crash point <paramref name="point"/>.</summary>
+    private System.Diagnostics.Process StartStoppedAt(string point)
+    {
+        var environment = new Dictionary<string, string> { ["LXCSNAP_CRASH_AT"] = point, ["LXCSNAP_CRASH_SIGNAL"] = "STOP" };
+        var process = Shell.Start("setsid", [PublishedCli.Path, .. _sandbox.Cli("--allow-running", "app")], environment);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!IsStopped(process.Id))
+        {
+            if (process.HasExited)
+                Assert.Fail($"lxc-snap ended before {point}: " + process.StandardError.ReadToEnd());
+            Assert.True(DateTime.UtcNow < deadline, $"lxc-snap never reached {point}");
+            Thread.Sleep(10);
+        }
+        return process;
+    }
+
     private static bool IsStopped(int pid) =>
         File.ReadAllText($"/proc/{pid}/stat").Split(") ")[^1].StartsWith('T');
 
-    private string WaitWhileFrozen()
+    private string WaitWhileFrozen() => WaitWhile("FROZEN");
+
+    /// <summary>The container's state once it is none of <paramref name="states"/>, or after 10 s: the watcher thaws within milliseconds.</summary>
+    private string WaitWhile(params string[] states)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (LxcSandbox.State(_app) == "FROZEN" && DateTime.UtcNow < deadline)
+        while (states.Contains(LxcSandbox.State(_app)) && DateTime.UtcNow < deadline)
             Thread.Sleep(50);
         return LxcSandbox.State(_app);
     }
