@@ -5,12 +5,12 @@
 #   scripts/fault-injection.sh [KILL_SCALE] [CONCURRENCY_SCALE]
 #
 # KILL_SCALE (default 10) multiplies the timed kills of every scenario, CONCURRENCY_SCALE (default
-# 100) the rounds of the concurrent tests; CI runs both at 1. The crash points, the bad input and
-# the disk-full test do not scale: they are exhaustive already.
+# 160: 2,080 rounds of six processes at once) the rounds of the concurrent tests; CI runs both at
+# 1. The crash points, the bad input and the disk-full test do not scale: they are exhaustive already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kill_scale=${1:-10}
-concurrency_scale=${2:-100}
+concurrency_scale=${2:-160}
 
 report=$(mktemp)
 log=$(mktemp)
