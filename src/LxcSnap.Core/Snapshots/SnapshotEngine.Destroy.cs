@@ -22,7 +22,17 @@ public sealed partial class SnapshotEngine
             return;
         if (!PathAccess.Exists(location.ConfigFile))
             throw SnapshotMissing(name);
-        RefuseIfInUse(name, location);
+        // Refused before the lock too, so that a refusal leaves nothing behind, not even a lock
+        // file. Another lxc-snap may be removing the snapshot as we read it (a prune beside a -d
+        // of the same snapshot did): that is a plain "no snapshot".
+        try
+        {
+            RefuseIfInUse(name, location);
+        }
+        catch (Exception e) when (e is IOException or LxcSnapException { Error: LxcSnapError.FilesystemFailed } && !PathAccess.Exists(location.ConfigFile))
+        {
+            throw SnapshotMissing(name);
+        }
 
         using var locks = ContainerLocks.Acquire(_notice, location);
         // Again under the lock: whoever destroyed it while we waited makes this a plain "no snapshot".
