@@ -16,10 +16,12 @@ report=$(mktemp)
 log=$(mktemp)
 trap 'rm -f "$report" "$log"' EXIT
 
+# Both parts run whatever the first one found; the script fails at the end if either did.
+status=0
 run() {
     local scale=$1 filter=$2
     LXCSNAP_FAULT_SCALE=$scale LXCSNAP_FAULT_REPORT=$report \
-        dotnet test tests/LxcSnap.Tests --nologo --filter "Category=FaultInjection&$filter" 2>&1 | tee -a "$log" || true
+        dotnet test tests/LxcSnap.Tests --nologo --filter "Category=FaultInjection&$filter" 2>&1 | tee -a "$log" || status=1
 }
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -38,3 +40,4 @@ awk -F'\t' '{ kills[$1] += $2; rounds[$1] += $3; operations[$1] += $4; inputs[$1
 awk '/(Passed|Failed)! +- Failed:/ { split($0, f, /[:,]/); failed += f[2]; passed += f[4] }
     END { printf "\ntests: %d passed, %d failed\n", passed, failed }' "$log"
 grep -E '\[FAIL\]' "$log" | sed 's/^ *//' || true
+exit $status

@@ -4,14 +4,17 @@ namespace LxcSnap.Core.Containers;
 internal static class ContainerConfig
 {
     /// <summary>The value of the last <paramref name="key"/> line, as liblxc would read it.</summary>
-    public static string? ReadItem(ContainerRef container, string key)
+    public static string? ReadItem(ContainerRef container, string key) => FindItem(File.ReadAllText(container.ConfigFile), key);
+
+    /// <summary>The value of the last <paramref name="key"/> line of the config text <paramref name="config"/>.</summary>
+    public static string? FindItem(string config, string key)
     {
         string? value = null;
-        foreach (var line in File.ReadLines(container.ConfigFile))
+        foreach (var line in config.AsSpan().EnumerateLines())
         {
             var equals = line.IndexOf('=');
-            if (equals > 0 && line[..equals].Trim() == key)
-                value = line[(equals + 1)..].Trim();
+            if (equals > 0 && line[..equals].Trim().SequenceEqual(key))
+                value = line[(equals + 1)..].Trim().ToString();
         }
         return value;
     }

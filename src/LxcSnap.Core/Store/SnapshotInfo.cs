@@ -16,17 +16,8 @@ public sealed record SnapshotInfo(
     /// <summary>What is wrong with the snapshot's metadata files (a corrupt ts, a FIFO for a comment), for people; empty when nothing is.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 
-    /// <summary>
-    /// How its rootfs is stored, read from its config when asked: listing 1000 snapshots need not.
-    /// Not cached, so that the record's equality stays that of its parameters.
-    /// </summary>
-    public BackingStoreKind Backing => ReadBacking(Location);
-
-    private static BackingStoreKind ReadBacking(ContainerRef location)
-    {
-        var rootfs = location.ConfigExists ? ContainerConfig.ReadItem(location, "lxc.rootfs.path") : null;
-        return rootfs is null ? BackingStoreKind.Other : BackingStore.Parse(rootfs, _ => false).Kind;
-    }
+    /// <summary>How its rootfs is stored, from <c>lxc.rootfs.path</c> in its config; Other when that names none.</summary>
+    public BackingStoreKind Backing { get; init; } = BackingStoreKind.Other;
 
     /// <summary>The time the snapshot was taken, local time; null when <c>ts</c> is missing or malformed.</summary>
     public DateTime? Time => SnapshotMetadata.ParseTimestamp(Timestamp);

@@ -51,16 +51,16 @@ public sealed class SnapshotStore
     public IReadOnlyList<SnapshotInfo> Snapshots(string container)
     {
         ContainerName.Validate(container, "container");
-        return SnapshotNames()
+        return EntriesNamedLikeSnapshots()
             .Where(n => n.Container == container)
             .OrderBy(n => n.Version)
             .Select(Describe)
+            .OfType<SnapshotInfo>()
             .ToList();
     }
 
     /// <summary>The snapshot called <paramref name="name"/>, or null when the store has none.</summary>
-    public SnapshotInfo? Find(SnapshotName name) =>
-        PathAccess.Exists(Locate(name).ConfigFile) ? Describe(name) : null;
+    public SnapshotInfo? Find(SnapshotName name) => Describe(name);
 
     public ContainerRef Locate(SnapshotName name) => new(Path, name.ToString());
 
@@ -90,12 +90,30 @@ public sealed class SnapshotStore
         return new SnapshotName(container, next);
     }
 
-    private SnapshotInfo Describe(SnapshotName name)
+    /// <summary>
+    /// What the store holds under <paramref name="name"/>, read while other processes may be
+    /// taking it away; null when it holds no snapshot (no config). The config is read last: a
+    /// snapshot is published whole with one rename and taken out of sight with one rename, never
+    /// back, so a config still there after its ts and comment were read means those were the
+    /// snapshot's own, and never a listing of one that is half gone.
+    /// </summary>
+    private SnapshotInfo? Describe(SnapshotName name)
     {
         var location = Locate(name);
         var (timestamp, comment, problems) = SnapshotMetadata.Read(location.Directory);
-        return new SnapshotInfo(name, location, timestamp, comment) { Problems = problems };
+        var (outcome, config) = BoundedFile.Read(location.ConfigFile, MaxConfigBytes, followSymlinks: false);
+        if (outcome == BoundedFile.Outcome.Missing)
+            return null;
+        var rootfs = outcome == BoundedFile.Outcome.Read ? ContainerConfig.FindItem(System.Text.Encoding.UTF8.GetString(config), "lxc.rootfs.path") : null;
+        return new SnapshotInfo(name, location, timestamp, comment)
+        {
+            Problems = problems,
+            Backing = string.IsNullOrEmpty(rootfs) ? BackingStoreKind.Other : BackingStore.Parse(rootfs, _ => false).Kind,
+        };
     }
+
+    /// <summary>A container config is a few kilobytes; one beyond this is read as naming no backing store.</summary>
+    private const int MaxConfigBytes = 1 << 20;
 
     /// <summary>Entries named like a snapshot that hold a config: lxc-snap's snapshots.</summary>
     private IEnumerable<SnapshotName> SnapshotNames() =>

@@ -60,5 +60,50 @@ public sealed class ConcurrencyTests : IDisposable
         return result;
     }
 
+    [Fact]
+    public void A_listing_while_snapshots_are_destroyed_shows_each_snapshot_whole_or_not_at_all()
+    {
+        _sandbox.CreateBusybox("base");
+        _sandbox.CloneOverlay("base", "app");
+        var engine = _sandbox.Engine();
+        engine.Snapshot("app", comment: Core.Store.SnapshotComment.FromText("kept"));
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var listings = 0;
+        using var done = new CancellationTokenSource();
+
+        // The race a long run found: `-l --json` read a snapshot's config after a concurrent -d
+        // had moved it away, and failed. Snapshots come and go while another thread lists.
+        var lister = new Thread(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                try
+                {
+                    foreach (var snapshot in _sandbox.Engine().Store.Snapshots("app"))
+                    {
+                        if (snapshot.Backing != Core.Containers.BackingStoreKind.Overlay || snapshot.Time is null || snapshot.Comment?.Text != "kept" || snapshot.Problems.Count > 0)
+                            failures.Enqueue($"{snapshot.Name}: backing {snapshot.Backing}, time {snapshot.Time}, comment {snapshot.Comment?.Text}, problems {string.Join("; ", snapshot.Problems)}");
+                    }
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue(e.Message);
+                }
+                listings++;
+            }
+        });
+        lister.Start();
+        for (var round = 0; round < 40 && failures.IsEmpty; round++)
+        {
+            var taken = engine.Snapshot("app", comment: Core.Store.SnapshotComment.FromText("kept"));
+            engine.Destroy(taken.Snapshot.Name.ToString());
+        }
+        done.Cancel();
+        lister.Join();
+
+        Assert.True(failures.IsEmpty, $"{failures.Count} bad listings of {listings}, first: {failures.FirstOrDefault()}");
+        Assert.True(listings > 40, $"only {listings} listings ran");
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }
