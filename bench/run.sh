@@ -10,24 +10,30 @@ source bench/lib/fixtures.sh
 source bench/lib/measure.sh
 
 scripts/install-prerequisites.sh
-# GNU time (peak memory) and bc (arithmetic) are not on every fresh machine.
-for tool in /usr/bin/time bc; do
-    command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time bc >/dev/null; break; }
+# GNU time (peak memory), bc (arithmetic) and jq (lxc-snap's --json) are not on every fresh machine.
+for tool in /usr/bin/time bc jq; do
+    command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time bc jq >/dev/null; break; }
 done
 
 work=$(mktemp -d /var/tmp/lxcsnap-bench.XXXXXX)
 xfs_mount="$work/xfs"
+btrfs_mount="$work/btrfs"
 cleanup() {
     umount "$xfs_mount" 2>/dev/null || true
+    umount "$btrfs_mount" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "== Building lxc-snap (NativeAOT)"
 publish_started=$(date +%s.%N)
 dotnet publish src/LxcSnap.Cli -c Release -o "$work/bin" --nologo -v quiet
 publish_seconds=$(echo "$(date +%s.%N) - $publish_started" | bc)
 lxc_snap="$work/bin/lxc-snap"
+# The floor for start-up: the smallest program .NET NativeAOT makes, published the same way.
+make_hello_world "$work/hello"
+hello="$work/hello/bin/hello"
 
 L="$work/lxc"        # the lxcpath; lxc-snapshot keeps its snapshots in L/NAME/snaps
 S="$work/lxcsnap"    # lxc-snap's store, apart from LXC's (L+"snaps" would switch LXC's layout)
@@ -41,27 +47,37 @@ lxc-create -P "$L" -t busybox -n base >/dev/null
 lxc-copy -P "$L" -s -B overlay -n base -N ov_empty
 lxc-copy -P "$L" -s -B overlay -n base -N ov_100m
 fill_rootfs "$L/ov_100m/overlay/delta" 100
-make_dir_container "$L" dir_200m 200
-make_dir_container "$L" dir_1g 1024
+make_container "$L" dir_200m 200
+make_container "$L" dir_1g 1024
 # The same 1 GB container on XFS with reflink=1, lxcpath and store on it.
 truncate -s 6G "$work/xfs.img"
 mkfs.xfs -q -m reflink=1 "$work/xfs.img"
 mkdir -p "$xfs_mount" && mount -o loop "$work/xfs.img" "$xfs_mount"
 XL="$xfs_mount/lxc" XS="$xfs_mount/lxcsnap"
 mkdir -p "$XL" "$XS"
-make_dir_container "$XL" xfs_1g 1024
+make_container "$XL" xfs_1g 1024
+# Containers whose rootfs is a btrfs subvolume (lxc-create -B btrfs), lxcpath and store on one btrfs.
+truncate -s 6G "$work/btrfs.img"
+mkfs.btrfs -q "$work/btrfs.img"
+mkdir -p "$btrfs_mount" && mount -o loop "$work/btrfs.img" "$btrfs_mount"
+BL="$btrfs_mount/lxc" BS="$btrfs_mount/lxcsnap"
+mkdir -p "$BL" "$BS"
+make_container "$BL" btrfs_10m 8 btrfs
+make_container "$BL" btrfs_1g 1024 btrfs
 sync
 
 # snapshot_case LABEL REPS LXCPATH STORE NAME: snapshot with each tool, alternating; each
 # snapshot is destroyed again (untimed) so every run starts from the same state.
 snapshot_case() {
     local label=$1 reps=$2 lxcpath=$3 store=$4 name=$5
+    case_started "$label"
     for _ in $(seq "$reps"); do
-        measure "$label" "lxc-snap" "$lxc_snap" -P "$lxcpath" --snapshot-path "$store" "$name"
+        measure "$label" "lxc-snap" "$lxc_snap" -P "$lxcpath" --snapshot-path "$store" --json "$name"
         lxc_snap_in "$lxcpath" "$store" -d "$(latest_snapshot "$lxcpath" "$store" "$name")" >/dev/null
         measure "$label" "lxc-snapshot" lxc-snapshot -P "$lxcpath" -n "$name"
         lxc-snapshot -P "$lxcpath" -n "$name" -d snap0
     done
+    case_ended "$label"
 }
 
 # restore_case LABEL REPS LXCPATH STORE NAME: restore one snapshot of each tool to a new
@@ -74,8 +90,9 @@ restore_case() {
     snapshot=$(latest_snapshot "$lxcpath" "$store" "$name")
     lxc-snapshot -P "$lxcpath" -n "$name"
     sync
+    case_started "$label"
     for _ in $(seq "$reps"); do
-        measure "$label" "lxc-snap" "$lxc_snap" -P "$lxcpath" --snapshot-path "$store" -r "$snapshot" restored
+        measure "$label" "lxc-snap" "$lxc_snap" -P "$lxcpath" --snapshot-path "$store" --json -r "$snapshot" restored
         lxc-destroy -P "$lxcpath" -n restored >/dev/null
         measure "$label" "lxc-snapshot" lxc-snapshot -P "$lxcpath" -n "$name" -r snap0 -N restored
         lxc-destroy -P "$lxcpath" -n restored >/dev/null
@@ -84,6 +101,7 @@ restore_case() {
             lxc-destroy -P "$lxcpath" -n restored >/dev/null
         fi
     done
+    case_ended "$label"
     lxc_snap_in "$lxcpath" "$store" -d "$snapshot" >/dev/null
     lxc-snapshot -P "$lxcpath" -n "$name" -d snap0
 }
@@ -91,17 +109,21 @@ restore_case() {
 echo "== Measuring (alternating lxc-snap and LXC's tools)"
 reps=${REPS:-7}
 few=$(( reps > 3 ? 3 : reps ))
-startup_case "start-up (--version)" 30 "$lxc_snap"
+startup_case "start-up (--version)" 30 "$lxc_snap" "$hello"
 snapshot_case "snapshot overlay, empty delta" "$reps" "$L" "$S" ov_empty
 snapshot_case "snapshot overlay, 100 MB delta" "$reps" "$L" "$S" ov_100m
 snapshot_case "snapshot dir, 200 MB" "$reps" "$L" "$S" dir_200m
 snapshot_case "snapshot dir, 1 GB" "$few" "$L" "$S" dir_1g
 snapshot_case "snapshot dir, 1 GB on XFS reflink" "$few" "$XL" "$XS" xfs_1g
+snapshot_case "snapshot btrfs subvolume, 10 MB" "$reps" "$BL" "$BS" btrfs_10m
+snapshot_case "snapshot btrfs subvolume, 1 GB" "$reps" "$BL" "$BS" btrfs_1g
 restore_case "restore overlay, empty delta" "$reps" "$L" "$S" ov_empty
 restore_case "restore overlay, 100 MB delta" "$reps" "$L" "$S" ov_100m
 restore_case "restore dir, 200 MB" "$reps" "$L" "$S" dir_200m
 restore_case "restore dir, 1 GB" "$few" "$L" "$S" dir_1g
 restore_case "restore dir, 1 GB on XFS reflink" "$few" "$XL" "$XS" xfs_1g
+restore_case "restore btrfs subvolume, 10 MB" "$reps" "$BL" "$BS" btrfs_10m
+restore_case "restore btrfs subvolume, 1 GB" "$reps" "$BL" "$BS" btrfs_1g
 
 echo "== Building 100, then 1000 snapshots with comments, with each tool"
 lxc-copy -P "$L" -s -B overlay -n base -N many
@@ -111,5 +133,5 @@ for count in ${SNAPSHOT_COUNTS:-100 1000}; do
     list_case "list $count snapshots with comments" "$reps" "$L" "$S" many
 done
 
-write_report "$repo/docs/benchmarks.md" "$publish_seconds" "$lxc_snap"
+write_report "$repo/docs/benchmarks.md" "$publish_seconds" "$lxc_snap" "$load_at_start"
 echo "== Wrote docs/benchmarks.md"

@@ -20,8 +20,29 @@ fill_rootfs() {
     head -c $((large_count * 4 * 1024 * 1024)) /dev/urandom | split -b 4M -a 3 -d - "$root/large/blob"
 }
 
-# make_dir_container LXCPATH NAME MEGABYTES: a busybox container with about MEGABYTES of filler.
-make_dir_container() {
-    lxc-create -P "$1" -t busybox -n "$2" >/dev/null
+# make_container LXCPATH NAME MEGABYTES [BACKING_STORE]: a busybox container (lxc-create -B, dir
+# by default) with about MEGABYTES of filler in its rootfs.
+make_container() {
+    lxc-create -P "$1" -t busybox -n "$2" -B "${4:-dir}" >/dev/null
     fill_rootfs "$1/$2/rootfs" "$3"
+}
+
+# make_hello_world DIR: a console program that prints one line, published with NativeAOT and the
+# same settings that matter for start-up as lxc-snap (invariant globalization) to DIR/bin/hello.
+make_hello_world() {
+    mkdir -p "$1"
+    cat >"$1/hello.csproj" <<'PROJECT'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <AssemblyName>hello</AssemblyName>
+    <PublishAot>true</PublishAot>
+    <InvariantGlobalization>true</InvariantGlobalization>
+    <SatelliteResourceLanguages>en</SatelliteResourceLanguages>
+  </PropertyGroup>
+</Project>
+PROJECT
+    echo 'System.Console.WriteLine("hello");' >"$1/Program.cs"
+    dotnet publish "$1" -c Release -o "$1/bin" --nologo -v quiet
 }

@@ -24,6 +24,14 @@ public sealed record BackingStore(BackingStoreKind Kind, string RootfsPath)
     public string Describe() => Kind.ToString().ToLowerInvariant();
 
     /// <summary>
+    /// For overlay: whether the lower layer lies inside <paramref name="directory"/>, as
+    /// <c>lxc-create -B overlay</c> keeps it in the container's own directory. Then every overlay
+    /// copy of the container shares that directory's storage.
+    /// </summary>
+    public bool SharesLayerWithin(string directory) =>
+        Kind == BackingStoreKind.Overlay && OverlayLower is { } lower && PathRules.IsWithin(lower, directory);
+
+    /// <summary>
     /// Parses liblxc's notation: <c>overlay:LOWER:DELTA</c> (also <c>overlayfs:</c>), <c>dir:PATH</c>,
     /// <c>btrfs:PATH</c>, <c>zfs:</c>, <c>lvm:</c> or <c>/dev/...</c>, <c>loop:</c>, or a plain path.
     /// A plain path is a directory unless it lies on btrfs, where liblxc treats it as a subvolume.

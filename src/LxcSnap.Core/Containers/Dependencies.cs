@@ -41,6 +41,21 @@ internal static class Dependencies
             WritePairs(path, kept);
     }
 
+    /// <summary>
+    /// Records, as liblxc's clone records a snapshot clone, that the staged copy
+    /// <paramref name="copy"/> shares storage with <paramref name="sharedWith"/>: its lxc_rdepends
+    /// names them, and each lists it among its dependents. The copy's own file needs no lock:
+    /// until it is published, no other process knows the copy.
+    /// </summary>
+    public static void RecordSharing(ContainerRef copy, IReadOnlyList<ContainerRef> sharedWith)
+    {
+        if (sharedWith.Count == 0)
+            return;
+        WritePairs(Path.Combine(copy.Directory, DependsOnFile), [.. sharedWith]);
+        foreach (var container in sharedWith)
+            Register(container, copy);
+    }
+
     /// <summary>Lists <paramref name="dependent"/> among <paramref name="container"/>'s dependents, if it is not listed yet.</summary>
     public static void Register(ContainerRef container, ContainerRef dependent) =>
         EditDependents(container, recorded => recorded.Any(d => SameContainer(d, dependent)) ? recorded : [.. recorded, dependent]);

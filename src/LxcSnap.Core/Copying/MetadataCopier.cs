@@ -11,12 +11,14 @@ namespace LxcSnap.Core.Copying;
 internal static class MetadataCopier
 {
     /// <summary>For a regular file still open for writing.</summary>
-    public static void Apply(SafeFileHandle destination, string sourcePath, string destinationPath, FileStatus status)
+    /// <param name="keepTimes">False for a file written with new content, which keeps the time of that write.</param>
+    public static void Apply(SafeFileHandle destination, string sourcePath, string destinationPath, FileStatus status, bool keepTimes = true)
     {
         PosixFiles.SetOwner(destination, status.Uid, status.Gid, destinationPath);
         PosixFiles.SetPermissions(destination, status.Permissions, destinationPath);
         CopyExtendedAttributes(sourcePath, destinationPath);
-        PosixFiles.SetTimes(destination, status.AccessTime, status.ModificationTime, destinationPath);
+        if (keepTimes)
+            PosixFiles.SetTimes(destination, status.AccessTime, status.ModificationTime, destinationPath);
     }
 
     /// <summary>For a directory, symlink, device node, fifo or socket, by path (a symlink itself, never its target).</summary>

@@ -9,8 +9,10 @@ namespace LxcSnap.Core;
 /// without following symlinks and its entries removed relative to that descriptor, so a symlink
 /// anywhere in the tree (or swapped in while we work) is removed as a link and never followed.
 /// A directory on another file system (a mount point inside the tree) stops the removal with an
-/// error naming it: whatever is mounted there is not ours to delete. Entries that vanish while we
-/// work (another process removing the same tree) are not errors.
+/// error naming it: whatever is mounted there is not ours to delete. A btrfs subvolume inside the
+/// tree is part of it (a rootfs liblxc snapshotted, left by a run killed before its config named
+/// it) and is removed with it: emptied, then removed with rmdir as any directory. Entries that
+/// vanish while we work (another process removing the same tree) are not errors.
 /// </summary>
 internal static class TreeRemoval
 {
@@ -44,24 +46,26 @@ internal static class TreeRemoval
         {
             var childPath = displayPath + "/" + name;
             var isDirectory = type == DirectoryNative.TypeDirectory;
+            var childDevice = device;
             if (type is DirectoryNative.TypeDirectory or DirectoryNative.TypeUnknown)
             {
                 var status = PosixDirectories.StatEntry(directory, name, childPath);
                 if (status is null)
                     continue;
                 isDirectory = status.Kind == FileKind.Directory;
-                if (isDirectory && status.Identity.Device != device)
+                if (isDirectory && status.Identity.Device != device && !status.IsSubvolumeRoot)
                 {
                     throw new LxcSnapException(LxcSnapError.FilesystemFailed,
                         $"{childPath} is a mount point (another file system): lxc-snap removes only what lies on the file system of {displayPath}. Unmount it, then run lxc-snap again.");
                 }
+                childDevice = status.Identity.Device;
             }
             if (isDirectory)
             {
                 using var child = PosixDirectories.OpenDirectory(directory, name, childPath);
                 if (child is null)
                     continue;
-                RemoveContents(child, childPath, device);
+                RemoveContents(child, childPath, childDevice);
             }
             PosixDirectories.RemoveEntry(directory, name, isDirectory, childPath);
             CrashPoints.Reach("tree-removal.entry");

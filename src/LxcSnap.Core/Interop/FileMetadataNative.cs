@@ -50,6 +50,9 @@ internal static partial class FileMetadataNative
 
     [LibraryImport(Libraries.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static unsafe partial int lsetxattr(string path, string name, byte* value, nint size, int flags);
+
+    [LibraryImport(Libraries.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int lremovexattr(string path, string name);
 }
 
 /// <summary><c>struct timespec</c> on 64-bit Linux.</summary>

@@ -9,6 +9,9 @@ internal static partial class FileStatNative
     public const int AtEmptyPath = 0x1000;
     public const uint StatxBasicStats = 0x7ff;
 
+    /// <summary>STATX_ATTR_MOUNT_ROOT: the entry is the root of a mount.</summary>
+    public const ulong AttributeMountRoot = 0x2000;
+
     [LibraryImport(Libraries.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int statx(int dirFd, string path, int flags, uint mask, out StatxRecord buffer);
 }

@@ -47,6 +47,17 @@ internal sealed record FileStatus(
 
     /// <summary>Fewer blocks than bytes: the file has holes worth keeping.</summary>
     public bool MayBeSparse => Kind == FileKind.Regular && AllocatedBytes < Size;
+
+    /// <summary>Whether something is mounted here (STATX_ATTR_MOUNT_ROOT); null when the kernel does not say (before 5.8).</summary>
+    public bool? IsMountRoot { get; init; }
+
+    /// <summary>
+    /// The root of a btrfs subvolume inside the same mount: a device number of its own, as for a
+    /// mount point, but no mount (btrfs numbers every subvolume's root inode 256).
+    /// </summary>
+    public bool IsSubvolumeRoot => Kind == FileKind.Directory && IsMountRoot == false && Identity.Inode == BtrfsSubvolumeRootInode;
+
+    private const ulong BtrfsSubvolumeRootInode = 256;
 }
 
 /// <summary>
@@ -91,7 +102,10 @@ internal static unsafe class PosixFiles
         return new FileStatus(kind, s.Mode & 0xFFFu, s.Uid, s.Gid, (long)s.Size, (long)s.Blocks * 512, s.LinkCount,
             (((ulong)s.DevMajor << 32) | s.DevMinor, s.Inode), MakeDevice(s.RdevMajor, s.RdevMinor),
             new FileTime(s.AccessTime.Seconds, s.AccessTime.Nanoseconds),
-            new FileTime(s.ModificationTime.Seconds, s.ModificationTime.Nanoseconds));
+            new FileTime(s.ModificationTime.Seconds, s.ModificationTime.Nanoseconds))
+        {
+            IsMountRoot = (s.AttributesMask & FileStatNative.AttributeMountRoot) == 0 ? null : (s.Attributes & FileStatNative.AttributeMountRoot) != 0,
+        };
     }
 
     /// <summary>glibc's makedev: the dev_t mknod wants.</summary>
@@ -333,6 +347,13 @@ internal static unsafe class PosixFiles
             if (FileMetadataNative.lsetxattr(path, name, pointer, value.Length, 0) != 0)
                 throw Failed($"set attribute {name} on", path);
         }
+    }
+
+    /// <summary>Removes one extended attribute; one that is not there is no error.</summary>
+    public static void RemoveExtendedAttribute(string path, string name)
+    {
+        if (FileMetadataNative.lremovexattr(path, name) != 0 && ErrnoExtensions.LastError() != Errno.ENODATA)
+            throw Failed($"remove attribute {name} from", path);
     }
 
     private static FileSystemCallException Failed(string what, string path) =>

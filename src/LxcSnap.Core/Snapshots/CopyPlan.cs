@@ -3,15 +3,18 @@ using LxcSnap.Core.Interop;
 
 namespace LxcSnap.Core.Snapshots;
 
-/// <summary>How liblxc's clone is asked to copy a container, chosen from its backing store.</summary>
-/// <param name="OwnDirCopy">Copy a dir container with <see cref="Copying.DirContainerCopy"/> instead of liblxc's rsync.</param>
-internal sealed record CopyPlan(CloneFlags Flags, string? BackingStoreType, string Description, bool MayFallBackToFullCopy = false, bool OwnDirCopy = false)
+/// <summary>How a container is copied, chosen from its backing store: by lxc-snap itself, or by liblxc's clone with these flags.</summary>
+/// <param name="Copied">What is copied, for people: "full copy", "overlay snapshot: delta copied", "native btrfs snapshot".</param>
+/// <param name="Shared">What is shared instead of copied, if anything: "lower layer shared".</param>
+/// <param name="OwnCopy">Copy the container with <see cref="Copying.ContainerCopy"/> instead of liblxc's rsync.</param>
+internal sealed record CopyPlan(CloneFlags Flags, string? BackingStoreType, string Copied, string? Shared = null,
+    bool MayFallBackToFullCopy = false, bool OwnCopy = false)
 {
     /// <summary>
-    /// overlay: a snapshot clone copies only the delta and shares the lower layer, O(delta).
-    /// btrfs, zfs, lvm: the store's native snapshot. dir: a full copy by lxc-snap's own tree copy
-    /// (reflinks where the file system has them). Anything else: liblxc's full copy into a
-    /// directory. Never an overlay snapshot of a dir container, whose lower layer would be the
+    /// overlay: the delta is copied and the lower layer shared, O(delta), by lxc-snap's own tree
+    /// copy. btrfs, zfs, lvm: the store's native snapshot. dir: a full copy by lxc-snap's own
+    /// tree copy (reflinks where the file system has them). Anything else: liblxc's full copy into
+    /// a directory. Never an overlay snapshot of a dir container, whose lower layer would be the
     /// live rootfs of the source and would change with it.
     /// </summary>
     /// <param name="keepIdentity">Keep hostname and MAC address: for snapshots, and for restoring a container under its own name.</param>
@@ -21,10 +24,10 @@ internal sealed record CopyPlan(CloneFlags Flags, string? BackingStoreType, stri
                     | (allowRunning ? CloneFlags.AllowRunning : CloneFlags.None);
         CopyPlan plan = source.Kind switch
         {
-            BackingStoreKind.Overlay => new(flags | CloneFlags.Snapshot, null, "overlay snapshot: delta copied, lower layer shared"),
+            BackingStoreKind.Overlay => new(flags | CloneFlags.Snapshot, null, "overlay snapshot: delta copied", "lower layer shared", OwnCopy: true),
             BackingStoreKind.Btrfs or BackingStoreKind.Zfs or BackingStoreKind.Lvm =>
                 new(flags | CloneFlags.Snapshot, null, $"native {source.Describe()} snapshot", MayFallBackToFullCopy: true),
-            BackingStoreKind.Dir => new(flags, "dir", "full copy", OwnDirCopy: true),
+            BackingStoreKind.Dir => new(flags, "dir", "full copy", OwnCopy: true),
             _ => new(flags, "dir", "full copy"),
         };
         return plan with { Source = source };
@@ -33,7 +36,13 @@ internal sealed record CopyPlan(CloneFlags Flags, string? BackingStoreType, stri
     /// <summary>The source's backing store, the plan was chosen from.</summary>
     public BackingStore? Source { get; init; }
 
+    /// <summary>For people: "full copy (reflink)", "overlay snapshot: delta copied (copy_file_range), lower layer shared".</summary>
+    public string Description => Shared is null ? Copied : $"{Copied}, {Shared}";
+
+    /// <summary>The plan with how the data was copied: "reflink", "copy_file_range", "liblxc rsync".</summary>
+    public CopyPlan CopiedBy(string how) => this with { Copied = $"{Copied} ({how})" };
+
     /// <summary>The plain directory copy to fall back on when a native snapshot is not possible there.</summary>
     public CopyPlan AsFullCopy() =>
-        this with { Flags = Flags & ~CloneFlags.Snapshot, BackingStoreType = "dir", Description = "full copy", MayFallBackToFullCopy = false };
+        this with { Flags = Flags & ~CloneFlags.Snapshot, BackingStoreType = "dir", Copied = "full copy", Shared = null, MayFallBackToFullCopy = false };
 }

@@ -156,15 +156,16 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>
-    /// Clones <paramref name="source"/> into the staging area with <paramref name="plan"/>,
-    /// falling back to a full copy when the store cannot take a native snapshot there, and keeps
+    /// Copies <paramref name="source"/> into the staging area with <paramref name="plan"/>: by
+    /// lxc-snap's own copy where it can (<see cref="ContainerCopy"/>), else by liblxc's clone,
+    /// falling back to a full copy when the store cannot take a native snapshot there; and keeps
     /// only the true storage dependencies of the copy (see <see cref="Dependencies"/>).
     /// </summary>
     private CopyPlan CloneInto(Staging staging, LxcContainer source, CopyPlan plan, CancellationToken cancellation)
     {
-        if (plan.OwnDirCopy && plan.Source is { } backing && DirContainerCopy.Handles(source.Ref, backing))
-            return CopyDirContainer(staging, source.Ref, backing, plan, cancellation);
-        plan = plan with { Description = plan.OwnDirCopy ? plan.Description + " (liblxc rsync)" : plan.Description };
+        if (plan.OwnCopy && plan.Source is { } backing && ContainerCopy.Handles(source.Ref, backing))
+            return CopyContainer(staging, source.Ref, backing, plan, cancellation);
+        plan = plan.OwnCopy ? plan.CopiedBy("liblxc rsync") : plan;
         try
         {
             source.Clone(staging.Staged, plan.Flags, plan.BackingStoreType, describedAs: staging.Final).Dispose();
@@ -177,22 +178,25 @@ public sealed partial class SnapshotEngine
             source.Clone(staging.Staged, plan.Flags, plan.BackingStoreType, describedAs: staging.Final).Dispose();
         }
         CrashPoints.Reach("clone.copied");
-        // The copy's own delta does not depend on the container it was cloned from.
-        Dependencies.Forget(staging.Staged, source.Ref);
+        // liblxc records an overlay copy as depending on its source; but the copy's own delta does
+        // not, only the lower layer is shared, which may be the source's (lxc-create -B overlay).
+        if (plan.Source?.SharesLayerWithin(source.Ref.Directory) != true)
+            Dependencies.Forget(staging.Staged, source.Ref);
         Dependencies.Reconcile(source.Ref);
         return plan;
     }
 
-    /// <summary>Our own copy of a dir container (see <see cref="DirContainerCopy"/>); the method used names the plan.</summary>
-    private static CopyPlan CopyDirContainer(Staging staging, ContainerRef source, BackingStore backing, CopyPlan plan, CancellationToken cancellation)
+    /// <summary>Our own copy of a dir or overlay container (see <see cref="ContainerCopy"/>); the method used names the plan.</summary>
+    private static CopyPlan CopyContainer(Staging staging, ContainerRef source, BackingStore backing, CopyPlan plan, CancellationToken cancellation)
     {
         try
         {
-            var method = DirContainerCopy.Copy(source, backing, staging.Staged,
+            var method = ContainerCopy.Copy(source, backing, staging.Staged,
                 keepName: plan.Flags.HasFlag(CloneFlags.KeepName),
                 keepMacAddresses: plan.Flags.HasFlag(CloneFlags.KeepMacAddress),
                 cancellation);
-            return plan with { Description = $"{plan.Description} ({method.Describe()})" };
+            CrashPoints.Reach("clone.copied");
+            return plan.CopiedBy(method.Describe());
         }
         catch (FileSystemCallException e)
         {

@@ -75,28 +75,35 @@ public sealed class CrashPointTests
     }
 
     [Fact]
-    public void A_restore_killed_while_liblxc_copies_into_another_lxcpath_does_not_keep_the_snapshot_in_use()
+    public void A_restore_killed_while_copying_into_another_lxcpath_holds_only_the_lower_layer_and_the_next_run_there_clears_it()
     {
-        using var world = new FaultWorld(nameof(A_restore_killed_while_liblxc_copies_into_another_lxcpath_does_not_keep_the_snapshot_in_use));
+        using var world = new FaultWorld(nameof(A_restore_killed_while_copying_into_another_lxcpath_holds_only_the_lower_layer_and_the_next_run_there_clears_it));
         world.ExpectSnapshotsOf("ov");
         Assert.Equal(0, PublishedCli.Run(world.Cli("ov")).ExitCode);
         var elsewhere = Path.Combine(world.Sandbox.Root, "elsewhere");
         Directory.CreateDirectory(elsewhere);
+        string[] restore = ["-P", elsewhere, "--snapshot-path", world.StorePath, "-r", "ov_0", "copy"];
 
-        // liblxc has recorded the half-made copy as depending on ov_0 when it is killed.
-        using (var process = Shell.Start("setsid", [PublishedCli.Path, "-P", elsewhere, "--snapshot-path", world.StorePath, "-r", "ov_0", "copy"],
+        using (var process = Shell.Start("setsid", [PublishedCli.Path, .. restore],
                    new Dictionary<string, string> { ["LXCSNAP_CRASH_AT"] = "clone.copied" }))
         {
             process.WaitForExit();
             Assert.Equal(128 + 9, process.ExitCode);
         }
-        Assert.Contains("/elsewhere/.lxcsnap/staging/", File.ReadAllText(Path.Combine(world.Sandbox.Snapshot("ov_0").Directory, "lxc_snapshots")));
+        // The half-made copy shares base's rootfs, which stays protected; the snapshot it was
+        // copied from is not in use.
+        Assert.False(File.Exists(Path.Combine(world.Sandbox.Snapshot("ov_0").Directory, "lxc_snapshots")));
+        var baseRecords = Path.Combine(world.Sandbox.Container("base").Directory, "lxc_snapshots");
+        Assert.Contains("/elsewhere/.lxcsnap/staging/", File.ReadAllText(baseRecords));
 
-        var destroy = PublishedCli.Run(world.Cli("-d", "ov_0"));
+        var again = PublishedCli.Run(restore);
 
-        Assert.True(destroy.ExitCode == 0, destroy.ToString());
-        Assert.Contains($"removed the unfinished copy of 'copy', left by an interrupted lxc-snap in {elsewhere}", destroy.Stderr);
-        Assert.Empty(world.Listed());
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains($"removed the unfinished copy of 'copy', left by an interrupted lxc-snap in {elsewhere}", again.Stderr);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(elsewhere, ".lxcsnap", "staging")));
+        Assert.DoesNotContain("/.lxcsnap/", File.ReadAllText(baseRecords));
+        var destroy = PublishedCli.Run(world.Cli("-d", "ov_0"));
+        Assert.True(destroy.ExitCode == 0, destroy.ToString());
+        Assert.Empty(world.Listed());
     }
 }

@@ -44,10 +44,11 @@ public sealed class LxcSandbox : IDisposable
     /// <summary>lxc-snap's arguments for this sandbox: its lxcpath, and so its default store.</summary>
     public string[] Cli(params string[] arguments) => ["-P", LxcPath, .. arguments];
 
-    /// <summary>A busybox container (dir-backed, about 2 MB) that can really be started here.</summary>
-    public ContainerRef CreateBusybox(string name)
+    /// <summary>A busybox container (about 2 MB) that can really be started here.</summary>
+    /// <param name="backingStore">lxc-create's -B: dir by default; btrfs makes the rootfs a subvolume (on a btrfs lxcpath).</param>
+    public ContainerRef CreateBusybox(string name, string backingStore = "dir")
     {
-        Shell.Check("lxc-create", "-P", LxcPath, "-t", "busybox", "-n", name);
+        Shell.Check("lxc-create", "-P", LxcPath, "-t", "busybox", "-n", name, "-B", backingStore);
         MakeStartable(Container(name));
         return Container(name);
     }
@@ -82,7 +83,12 @@ public sealed class LxcSandbox : IDisposable
             var parts = value["overlay:".Length..].Split(':');
             return (parts[1], parts[0]);
         }
-        return (value.StartsWith("dir:", StringComparison.Ordinal) ? value["dir:".Length..] : value, null);
+        foreach (var prefix in new[] { "dir:", "btrfs:" })
+        {
+            if (value.StartsWith(prefix, StringComparison.Ordinal))
+                return (value[prefix.Length..], null);
+        }
+        return (value, null);
     }
 
     /// <summary>Writes a file into the container's root filesystem (its writable layer), as a stopped container's owner would.</summary>

@@ -13,7 +13,7 @@ public sealed class DirCopyTests
     [Fact]
     public void On_xfs_with_reflinks_a_dir_snapshot_clones_extents_and_keeps_every_attribute()
     {
-        using var xfs = LoopXfs.Create();
+        using var xfs = LoopFileSystem.Xfs();
         using var sandbox = LxcSandbox.CreateUnder(xfs.MountPoint);
         var web = sandbox.CreateBusybox("web");
         var rootfs = LxcSandbox.Layers(web).Writable;
@@ -30,7 +30,7 @@ public sealed class DirCopyTests
     [Fact]
     public void On_xfs_with_reflinks_a_dir_restore_clones_extents_and_gives_the_copy_its_new_name()
     {
-        using var xfs = LoopXfs.Create();
+        using var xfs = LoopFileSystem.Xfs();
         using var sandbox = LxcSandbox.CreateUnder(xfs.MountPoint);
         EveryKindOfEntry.WriteInto(LxcSandbox.Layers(sandbox.CreateBusybox("web")).Writable);
         var engine = sandbox.Engine();

@@ -18,7 +18,7 @@ public sealed class PlanningTests
 
         Assert.True(plan.Flags.HasFlag(CloneFlags.Snapshot));
         Assert.True(plan.Flags.HasFlag(CloneFlags.KeepName) && plan.Flags.HasFlag(CloneFlags.KeepMacAddress));
-        Assert.False(plan.OwnDirCopy);
+        Assert.True(plan.OwnCopy);
         Assert.Null(plan.BackingStoreType);
     }
 
@@ -28,7 +28,7 @@ public sealed class PlanningTests
         var plan = CopyPlan.For(BackingStore.Parse("dir:/lxc/web/rootfs"), keepIdentity: false, allowRunning: true);
 
         Assert.False(plan.Flags.HasFlag(CloneFlags.Snapshot));
-        Assert.True(plan.OwnDirCopy);
+        Assert.True(plan.OwnCopy);
         Assert.Equal("dir", plan.BackingStoreType);
         Assert.True(plan.Flags.HasFlag(CloneFlags.AllowRunning));
         Assert.False(plan.Flags.HasFlag(CloneFlags.KeepName));
