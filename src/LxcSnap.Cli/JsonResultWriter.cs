@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LxcSnap.Core.Containers;
 using LxcSnap.Core.Provisioning;
 using LxcSnap.Core.Retention;
 using LxcSnap.Core.Snapshots;
@@ -52,7 +53,7 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
         snapshot.Time?.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
         snapshot.Timestamp,
         snapshot.Comment?.Text,
-        snapshot.Backing.ToString().ToLowerInvariant(),
+        (snapshot.Backing ?? BackingStoreKind.Other).ToString().ToLowerInvariant(),
         snapshot.Location.Directory,
         role is null ? null : new SnapshotProvisioningJson(JsonNamingPolicy.CamelCase.ConvertName(role.Step.ToString()), Describe(role.Transaction)));
 

@@ -72,7 +72,7 @@ internal static class LxcSnapCommand
                 output.Containers(engine.Store, engine.Store.Containers());
                 break;
             case CliMode.ListSnapshots:
-                ListSnapshots(engine, request.Target!, output, stderr);
+                ListSnapshots(engine, request.Target!, request.Json, output, stderr);
                 break;
             case CliMode.Restore:
                 output.Restore(engine.Restore(request.Target!, request.NewName!, request.Force, cancellation));
@@ -91,10 +91,10 @@ internal static class LxcSnapCommand
     /// -l NAME: the listing on stdout; on stderr, what is wrong with a snapshot's metadata, and a
     /// word when there is nothing to list (so that an empty stdout is never mistaken for an answer).
     /// </summary>
-    private static void ListSnapshots(SnapshotEngine engine, string container, IResultWriter output, TextWriter stderr)
+    private static void ListSnapshots(SnapshotEngine engine, string container, bool json, IResultWriter output, TextWriter stderr)
     {
         var notices = NoticeWriter(stderr);
-        var snapshots = engine.Store.Snapshots(container);
+        var snapshots = engine.Store.Snapshots(container, withBacking: json); // only JSON shows the backing store
         var roles = new ProvisioningTransactions(engine, notices).Roles(container);
         foreach (var problem in snapshots.SelectMany(s => s.Problems))
             notices(problem);

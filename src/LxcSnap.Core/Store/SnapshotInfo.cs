@@ -16,8 +16,11 @@ public sealed record SnapshotInfo(
     /// <summary>What is wrong with the snapshot's metadata files (a corrupt ts, a FIFO for a comment), for people; empty when nothing is.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 
-    /// <summary>How its rootfs is stored, from <c>lxc.rootfs.path</c> in its config; Other when that names none.</summary>
-    public BackingStoreKind Backing { get; init; } = BackingStoreKind.Other;
+    /// <summary>
+    /// How its rootfs is stored, from <c>lxc.rootfs.path</c> in its config (Other when that names
+    /// none); null when it was listed without reading the configs (<see cref="SnapshotStore.Snapshots"/>).
+    /// </summary>
+    public BackingStoreKind? Backing { get; init; }
 
     /// <summary>The time the snapshot was taken, local time; null when <c>ts</c> is missing or malformed.</summary>
     public DateTime? Time => SnapshotMetadata.ParseTimestamp(Timestamp);
