@@ -108,7 +108,7 @@ internal static class ContainerCopy
     /// own directory (<c>lxc-create -B overlay</c> makes such a container). An overlay source is
     /// otherwise not shared, whatever liblxc records: its delta is copied.
     /// </summary>
-    public static IReadOnlyList<ContainerRef> SharedBy(ContainerRef source, BackingStore store)
+    private static List<ContainerRef> SharedBy(ContainerRef source, BackingStore store)
     {
         var shared = Dependencies.DependsOn(source).ToList();
         if (store.SharesLayerWithin(source.Directory))
