@@ -31,9 +31,12 @@ publish_started=$(date +%s.%N)
 dotnet publish src/LxcSnap.Cli -c Release -o "$work/bin" --nologo -v quiet
 publish_seconds=$(echo "$(date +%s.%N) - $publish_started" | bc)
 lxc_snap="$work/bin/lxc-snap"
-# The floor for start-up: the smallest program .NET NativeAOT makes, published the same way.
+# The floors for start-up: the smallest program .NET NativeAOT makes, published the same way,
+# and the same loading liblxc and printing its version.
 make_hello_world "$work/hello"
 hello="$work/hello/bin/hello"
+make_hello_world "$work/hello-liblxc" liblxc
+hello_liblxc="$work/hello-liblxc/bin/hello"
 
 L="$work/lxc"        # the lxcpath; lxc-snapshot keeps its snapshots in L/NAME/snaps
 S="$work/lxcsnap"    # lxc-snap's store, apart from LXC's (L+"snaps" would switch LXC's layout)
@@ -109,7 +112,10 @@ restore_case() {
 echo "== Measuring (alternating lxc-snap and LXC's tools)"
 reps=${REPS:-7}
 few=$(( reps > 3 ? 3 : reps ))
-startup_case "start-up (--version)" 30 "$lxc_snap" "$hello"
+wait_for_quiet
+startup_case "start-up (--version, loads liblxc)" 30 "lxc-snapshot hello hello-liblxc" "$lxc_snap" --version
+mkdir "$work/empty-store"
+startup_case "start-up (-l of an empty store, no liblxc)" 30 "hello" "$lxc_snap" -P "$L" --snapshot-path "$work/empty-store" -l
 snapshot_case "snapshot overlay, empty delta" "$reps" "$L" "$S" ov_empty
 snapshot_case "snapshot overlay, 100 MB delta" "$reps" "$L" "$S" ov_100m
 snapshot_case "snapshot dir, 200 MB" "$reps" "$L" "$S" dir_200m
@@ -130,6 +136,7 @@ lxc-copy -P "$L" -s -B overlay -n base -N many
 for count in ${SNAPSHOT_COUNTS:-100 1000}; do
     make_many_snapshots "$L" "$S" many "$count" "$work/comment"
     sync
+    wait_for_quiet
     list_case "list $count snapshots with comments" "$reps" "$L" "$S" many
 done
 

@@ -27,8 +27,10 @@ make_container() {
     fill_rootfs "$1/$2/rootfs" "$3"
 }
 
-# make_hello_world DIR: a console program that prints one line, published with NativeAOT and the
-# same settings that matter for start-up as lxc-snap (invariant globalization) to DIR/bin/hello.
+# make_hello_world DIR [liblxc]: a console program that prints one line, published with NativeAOT
+# and the same settings that matter for start-up as lxc-snap (invariant globalization, no
+# dehydration, a fixed address) to DIR/bin/hello: the floor for start-up. With "liblxc" it first
+# loads liblxc and prints its version, as lxc-snap --version does (lxc-snapshot pays that load too).
 make_hello_world() {
     mkdir -p "$1"
     cat >"$1/hello.csproj" <<'PROJECT'
@@ -40,9 +42,24 @@ make_hello_world() {
     <PublishAot>true</PublishAot>
     <InvariantGlobalization>true</InvariantGlobalization>
     <SatelliteResourceLanguages>en</SatelliteResourceLanguages>
+    <IlcDehydrate>false</IlcDehydrate>
+    <PositionIndependentExecutable>false</PositionIndependentExecutable>
+    <AllowUnsafeBlocks>true</AllowUnsafeBlocks>
   </PropertyGroup>
 </Project>
 PROJECT
-    echo 'System.Console.WriteLine("hello");' >"$1/Program.cs"
+    if [ "${2:-}" = liblxc ]; then
+        cat >"$1/Program.cs" <<'PROGRAM'
+using System.Runtime.InteropServices;
+var library = NativeLibrary.Load("liblxc.so.1");
+unsafe
+{
+    var version = ((delegate* unmanaged<nint>)NativeLibrary.GetExport(library, "lxc_get_version"))();
+    System.Console.WriteLine($"hello (liblxc {Marshal.PtrToStringUTF8(version)})");
+}
+PROGRAM
+    else
+        echo 'System.Console.WriteLine("hello");' >"$1/Program.cs"
+    fi
     dotnet publish "$1" -c Release -o "$1/bin" --nologo -v quiet
 }

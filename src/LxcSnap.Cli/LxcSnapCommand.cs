@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Reflection;
+using System.CommandLine.Help;
 using LxcSnap.Core;
 using LxcSnap.Core.Provisioning;
 using LxcSnap.Core.Snapshots;
@@ -12,11 +12,9 @@ internal static class LxcSnapCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        // First of all, so that a Ctrl+C at any instant after start-up is an orderly interruption.
-        using var interruption = new InterruptionGuard();
         var syntax = new CommandLineSyntax();
-        var parse = syntax.Root.Parse(args);
-        if (parse.Action is System.CommandLine.Help.HelpAction)
+        var parse = syntax.Parse(args);
+        if (parse.Action is HelpAction)
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
 
         var (request, usageError) = syntax.Interpret(parse);
@@ -24,11 +22,16 @@ internal static class LxcSnapCommand
         if (request is null)
             return errors.Report(LxcSnapErrors.UsageKind, usageError + "\nTry 'lxc-snap --help' for more information.", ExitCodes.Usage);
 
+        // Before anything is touched, a command that changes something turns Ctrl+C into an
+        // orderly interruption. One that only reads (--version, the listings) is ended by it as
+        // any reader is: the guard's signal thread was a tenth of their start-up.
+        using var interruption = request.ChangesNothing ? null : new InterruptionGuard();
+        var cancellation = interruption?.Token ?? CancellationToken.None;
         try
         {
-            return Execute(request, stdout, stderr, interruption.Token);
+            return Execute(request, stdout, stderr, cancellation);
         }
-        catch (Exception e) when (interruption.Token.IsCancellationRequested
+        catch (Exception e) when (cancellation.IsCancellationRequested
                                   && e is OperationCanceledException or LxcSnapException { Error: LxcSnapError.LxcFailed })
         {
             // Ctrl+C also reaches liblxc's rsync child, which then fails the copy: that too is our
@@ -52,7 +55,7 @@ internal static class LxcSnapCommand
     {
         if (request.Mode == CliMode.Version)
         {
-            stdout.WriteLine($"lxc-snap {ToolVersion()} (liblxc {LxcVersionOrReason()})");
+            stdout.WriteLine($"lxc-snap {ToolVersion.Text} (liblxc {LxcVersionOrReason()})");
             return ExitCodes.Success;
         }
 
@@ -151,7 +154,4 @@ internal static class LxcSnapCommand
             return e.Message;
         }
     }
-
-    private static string ToolVersion() =>
-        typeof(LxcSnapCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
 }

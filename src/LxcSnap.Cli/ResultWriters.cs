@@ -42,8 +42,8 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
     /// </remarks>
     public void Snapshots(SnapshotStore store, string container, IReadOnlyList<SnapshotInfo> snapshots, IReadOnlyDictionary<string, SnapshotRole> roles)
     {
-        var listing = new MemoryStream();
-        using (var text = new StreamWriter(listing, new System.Text.UTF8Encoding(false), 16 * 1024, leaveOpen: true))
+        var listing = new MemoryStream(snapshots.Count * 64);
+        using (var text = new StreamWriter(listing, new System.Text.UTF8Encoding(false), 4 * 1024, leaveOpen: true))
         {
             foreach (var snapshot in snapshots)
             {

@@ -1,5 +1,5 @@
+using System.Buffers;
 using LxcSnap.Core.Interop;
-using Microsoft.Win32.SafeHandles;
 
 namespace LxcSnap.Core;
 
@@ -22,10 +22,19 @@ internal static class BoundedFile
 
     /// <param name="followSymlinks">False for files inside lxc-snap's own directories, where a symlink has no business.</param>
     /// <returns>The outcome, with the bytes when it was read.</returns>
-    public static (Outcome Outcome, byte[] Bytes) Read(string path, int maxBytes, bool followSymlinks)
+    /// <remarks>
+    /// A listing reads two of these per snapshot, so this is kept to open, fstat, one read and
+    /// close, on the bare descriptor, into a buffer of the file's size (listing 1000 snapshots
+    /// spent a fifth of its time zeroing 4 KiB buffers, and more on a second read for the end).
+    /// </remarks>
+    public static (Outcome Outcome, byte[] Bytes) Read(string path, int maxBytes, bool followSymlinks) =>
+        Read(LibcNative.AtCurrentDirectory, path, path, maxBytes, followSymlinks);
+
+    /// <summary>The same, for <paramref name="path"/> relative to the open directory <paramref name="directoryFd"/>.</summary>
+    public static (Outcome Outcome, byte[] Bytes) Read(int directoryFd, string path, string displayPath, int maxBytes, bool followSymlinks)
     {
         var flags = LibcNative.OpenReadOnly | LibcNative.OpenNonBlocking | LibcNative.OpenCloseOnExec | (followSymlinks ? 0 : LibcNative.OpenNoFollow);
-        var fd = LibcNative.open(path, flags, 0);
+        var fd = DirectoryNative.openat(directoryFd, path, flags, 0);
         if (fd < 0)
         {
             var errno = ErrnoExtensions.LastError();
@@ -33,28 +42,66 @@ internal static class BoundedFile
             {
                 Errno.ENOENT or Errno.ENOTDIR => (Outcome.Missing, []),
                 Errno.ELOOP => (Outcome.NotRegular, []), // O_NOFOLLOW met a symlink
-                _ => throw FileSystemErrors.From(new FileSystemCallException("open", path, errno)),
+                _ => throw FileSystemErrors.From(new FileSystemCallException("open", displayPath, errno)),
             };
         }
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
-        var status = PosixFiles.TryStatDescriptor(handle, out var statErrno)
-                     ?? throw FileSystemErrors.From(new FileSystemCallException("stat", path, statErrno));
-        if (status.Kind != FileKind.Regular)
-            return (Outcome.NotRegular, []);
-        if (status.Size > maxBytes)
-            return (Outcome.TooLarge, []);
-        // One byte more than allowed tells a file that grew since fstat from one that did not.
-        var buffer = new byte[Math.Min((long)maxBytes + 1, Math.Max(status.Size + 1, 4096))];
-        var total = 0;
-        while (total < buffer.Length)
+        try
         {
-            var read = RandomAccess.Read(handle, buffer.AsSpan(total), total);
-            if (read == 0)
-                break;
-            total += read;
-            if (total == buffer.Length && total <= maxBytes)
-                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, (long)maxBytes + 1));
+            if (!PosixFiles.TryKindAndSizeAt(fd, "", FileStatNative.AtEmptyPath, out var kind, out var size, out var statErrno))
+                throw FileSystemErrors.From(new FileSystemCallException("stat", displayPath, statErrno));
+            if (kind != FileKind.Regular)
+                return (Outcome.NotRegular, []);
+            if (size > maxBytes)
+                return (Outcome.TooLarge, []);
+            return ReadRegular(fd, displayPath, size, maxBytes);
         }
-        return total > maxBytes ? (Outcome.TooLarge, []) : (Outcome.Read, buffer[..total]);
+        finally
+        {
+            LibcNative.close(fd);
+        }
+    }
+
+    private static (Outcome, byte[]) ReadRegular(int fd, string path, long statedSize, int maxBytes)
+    {
+        // One byte more than the stated size tells a file that grew since fstat from one that did
+        // not; a file that states no size (as /proc's do) is read in growing pieces. The buffer is
+        // pooled: only the bytes read are allocated.
+        var wanted = (int)(statedSize > 0 ? statedSize + 1 : Math.Min((long)maxBytes + 1, 256));
+        var buffer = ArrayPool<byte>.Shared.Rent(wanted);
+        try
+        {
+            var total = 0;
+            while (true)
+            {
+                var read = PosixFiles.ReadAt(fd, buffer.AsSpan(total, wanted - total), total, path);
+                total += read;
+                // A read that falls short once the stated size is in is the end: a regular file
+                // reads short only there.
+                if (read == 0 || (total < wanted && statedSize > 0 && total >= statedSize))
+                    break;
+                if (total > maxBytes)
+                    return (Outcome.TooLarge, []);
+                if (total == wanted)
+                {
+                    wanted = (int)Math.Min((long)wanted * 2, (long)maxBytes + 1);
+                    if (wanted > buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(wanted);
+                        buffer.AsSpan(0, total).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+            }
+            return total > maxBytes ? (Outcome.TooLarge, []) : (Outcome.Read, buffer.AsSpan(0, total).ToArray());
+        }
+        catch (FileSystemCallException e)
+        {
+            throw FileSystemErrors.From(e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -108,6 +108,56 @@ internal static class DurableFile
             throw FileSystemErrors.From(new FileSystemCallException("flush to disk", path, ErrnoExtensions.LastError()));
     }
 
+    /// <summary>
+    /// fsync of every file and directory under <paramref name="directory"/>, itself included, except
+    /// inside btrfs subvolumes and mounts below it: for a copy whose rootfs is a subvolume that is
+    /// on disk already, and whose config, ts and comment are not.
+    /// </summary>
+    public static void SyncTreeOutsideSubvolumes(string directory)
+    {
+        try
+        {
+            using var handle = PosixDirectories.OpenDirectory(null, directory, directory)
+                               ?? throw new FileSystemCallException("open", directory, Errno.ENOENT);
+            SyncEntries(handle, directory);
+        }
+        catch (FileSystemCallException e)
+        {
+            throw FileSystemErrors.From(e);
+        }
+    }
+
+    private static void SyncEntries(Microsoft.Win32.SafeHandles.SafeFileHandle directory, string path)
+    {
+        foreach (var (name, _) in PosixDirectories.ReadEntries(directory, path))
+        {
+            var entryPath = Path.Combine(path, name);
+            var status = PosixDirectories.StatEntry(directory, name, entryPath);
+            if (status is null || status.IsMountRoot == true || status.IsSubvolumeRoot)
+                continue;
+            if (status.Kind == FileKind.Directory)
+            {
+                using var child = PosixDirectories.OpenDirectory(directory, name, entryPath);
+                if (child is not null)
+                    SyncEntries(child, entryPath);
+            }
+            else if (status.Kind == FileKind.Regular)
+            {
+                var fd = DirectoryNative.openat((int)directory.DangerousGetHandle(), name,
+                    LibcNative.OpenReadOnly | LibcNative.OpenNoFollow | LibcNative.OpenCloseOnExec, 0);
+                if (fd < 0)
+                    throw new FileSystemCallException("open", entryPath, ErrnoExtensions.LastError());
+                var synced = LibcNative.fsync(fd) == 0;
+                var errno = ErrnoExtensions.LastError();
+                LibcNative.close(fd);
+                if (!synced)
+                    throw new FileSystemCallException("flush to disk", entryPath, errno);
+            }
+        }
+        if (LibcNative.fsync((int)directory.DangerousGetHandle()) != 0)
+            throw new FileSystemCallException("flush to disk", path, ErrnoExtensions.LastError());
+    }
+
     private static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenDirectory(string path)
     {
         var fd = LibcNative.open(path, LibcNative.OpenReadOnly | LibcNative.OpenDirectory | LibcNative.OpenCloseOnExec, 0);

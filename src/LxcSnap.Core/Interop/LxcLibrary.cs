@@ -12,21 +12,35 @@ internal static class LxcLibrary
     /// <summary>The oldest LXC whose <c>struct lxc_container</c> slots 0..62 are where we read them.</summary>
     public static readonly Version Minimum = new(1, 1, 3);
 
-    private static readonly Lazy<(Version Version, string Text, LxcLog Log)> Loaded = new(Load);
+    private static readonly Lazy<(Version Version, string Text)> Loaded = new(Load);
+
+    // Set up with the first call that can log, not for --version: the log is a memory file and a
+    // liblxc call, a tenth of lxc-snap's start-up.
+    private static readonly Lazy<LxcLog> CapturedLog = new(() =>
+    {
+        _ = Loaded.Value;
+        return LxcLog.Initialize();
+    });
 
     /// <summary>Held around every call into liblxc.</summary>
     public static readonly object Gate = new();
 
+    /// <summary>liblxc's version; loads liblxc (not its log), throwing as <see cref="EnsureLoaded"/> does.</summary>
     public static string VersionText => Loaded.Value.Text;
 
-    public static LxcLog Log => Loaded.Value.Log;
+    public static LxcLog Log => CapturedLog.Value;
 
-    /// <summary>Throws a clear <see cref="LxcSnapException"/> when liblxc is missing or too old.</summary>
-    public static void EnsureLoaded() => _ = Loaded.Value;
+    /// <summary>
+    /// Loads liblxc and captures its log, before any call that can log; throws a clear
+    /// <see cref="LxcSnapException"/> when liblxc is missing or too old.
+    /// </summary>
+    public static void EnsureLoaded() => _ = CapturedLog.Value;
 
-    private static (Version, string, LxcLog) Load()
+    private static (Version, string) Load()
     {
-        if (!NativeLibrary.TryLoad(Libraries.Lxc, typeof(LxcLibrary).Assembly, null, out _))
+        // By name, as dlopen finds it: the overload that takes an assembly builds the reflection
+        // binder first, a fifth of the page faults of lxc-snap --version.
+        if (!NativeLibrary.TryLoad(Libraries.Lxc, out _))
         {
             throw new LxcSnapException(LxcSnapError.LxcUnavailable,
                 $"{Libraries.Lxc} not found: install the lxc package (apt-get install lxc).");
@@ -39,7 +53,7 @@ internal static class LxcLibrary
             throw new LxcSnapException(LxcSnapError.LxcUnavailable,
                 $"liblxc {(text.Length == 0 ? "of unknown version" : text)} is too old: lxc-snap needs LXC {Minimum} or newer. Upgrade the lxc package.");
         }
-        return (version, text, LxcLog.Initialize());
+        return (version, text);
     }
 
     /// <summary>"5.0.2", "4.0.12~devel" and "6.0.0-rc1" all parse; the suffix is ignored.</summary>

@@ -89,17 +89,7 @@ internal static unsafe class PosixFiles
             errno = ErrnoExtensions.LastError();
             return null;
         }
-        var kind = (s.Mode & 0xF000) switch
-        {
-            0x4000 => FileKind.Directory,
-            0xA000 => FileKind.Symlink,
-            0x2000 => FileKind.CharacterDevice,
-            0x6000 => FileKind.BlockDevice,
-            0x1000 => FileKind.Fifo,
-            0xC000 => FileKind.Socket,
-            _ => FileKind.Regular,
-        };
-        return new FileStatus(kind, s.Mode & 0xFFFu, s.Uid, s.Gid, (long)s.Size, (long)s.Blocks * 512, s.LinkCount,
+        return new FileStatus(KindOf(s.Mode), s.Mode & 0xFFFu, s.Uid, s.Gid, (long)s.Size, (long)s.Blocks * 512, s.LinkCount,
             (((ulong)s.DevMajor << 32) | s.DevMinor, s.Inode), MakeDevice(s.RdevMajor, s.RdevMinor),
             new FileTime(s.AccessTime.Seconds, s.AccessTime.Nanoseconds),
             new FileTime(s.ModificationTime.Seconds, s.ModificationTime.Nanoseconds))
@@ -107,6 +97,35 @@ internal static unsafe class PosixFiles
             IsMountRoot = (s.AttributesMask & FileStatNative.AttributeMountRoot) == 0 ? null : (s.Attributes & FileStatNative.AttributeMountRoot) != 0,
         };
     }
+
+    /// <summary>
+    /// Only the kind and size of <paramref name="name"/> in <paramref name="directoryFd"/> (not
+    /// following a final symlink), without a <see cref="FileStatus"/>: for the two or three small
+    /// files a listing looks at per snapshot. False with the reason when it cannot be stat'ed.
+    /// </summary>
+    public static bool TryKindAndSizeAt(int directoryFd, string name, int extraFlags, out FileKind kind, out long size, out Errno errno)
+    {
+        errno = 0;
+        if (FileStatNative.statx(directoryFd, name, FileStatNative.AtSymlinkNoFollow | extraFlags, FileStatNative.StatxBasicStats, out var s) != 0)
+        {
+            errno = ErrnoExtensions.LastError();
+            (kind, size) = (default, 0);
+            return false;
+        }
+        (kind, size) = (KindOf(s.Mode), (long)s.Size);
+        return true;
+    }
+
+    private static FileKind KindOf(uint mode) => (mode & 0xF000) switch
+    {
+        0x4000 => FileKind.Directory,
+        0xA000 => FileKind.Symlink,
+        0x2000 => FileKind.CharacterDevice,
+        0x6000 => FileKind.BlockDevice,
+        0x1000 => FileKind.Fifo,
+        0xC000 => FileKind.Socket,
+        _ => FileKind.Regular,
+    };
 
     /// <summary>glibc's makedev: the dev_t mknod wants.</summary>
     private static ulong MakeDevice(uint major, uint minor) =>
@@ -163,6 +182,22 @@ internal static unsafe class PosixFiles
             remaining -= copied;
         }
         return null;
+    }
+
+    /// <summary>pread into <paramref name="buffer"/> at <paramref name="offset"/>: the bytes read, 0 at the end of the file.</summary>
+    public static int ReadAt(int fd, Span<byte> buffer, long offset, string path)
+    {
+        fixed (byte* pointer = buffer)
+        {
+            while (true)
+            {
+                var read = FileCopyNative.pread(fd, pointer, buffer.Length, offset);
+                if (read >= 0)
+                    return (int)read;
+                if (ErrnoExtensions.LastError() != Errno.EINTR)
+                    throw Failed("read", path);
+            }
+        }
     }
 
     /// <summary>Plain pread/pwrite copy of a range, for file systems without copy_file_range.</summary>

@@ -36,6 +36,15 @@ internal sealed record CopyPlan(CloneFlags Flags, string? BackingStoreType, stri
     /// <summary>The source's backing store, the plan was chosen from.</summary>
     public BackingStore? Source { get; init; }
 
+    /// <summary>
+    /// The copied rootfs is on disk when the copy returns, so publishing need flush only the
+    /// files around it: a btrfs snapshot is made inside a transaction commit (the kernel writes
+    /// out the source's pending data first). Flushing the whole file system instead was a
+    /// third of a btrfs snapshot's time. Not claimed for zfs and lvm, which cannot be tried here.
+    /// </summary>
+    public bool RootfsDurableWhenCopied =>
+        Source?.Kind == BackingStoreKind.Btrfs && Flags.HasFlag(CloneFlags.Snapshot);
+
     /// <summary>For people: "full copy (reflink)", "overlay snapshot: delta copied (copy_file_range), lower layer shared".</summary>
     public string Description => Shared is null ? Copied : $"{Copied}, {Shared}";
 

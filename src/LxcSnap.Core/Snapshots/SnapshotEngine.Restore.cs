@@ -48,7 +48,7 @@ public sealed partial class SnapshotEngine
         File.Delete(Path.Combine(staging.Staged.Directory, SnapshotMetadata.TimestampFile));
         File.Delete(Path.Combine(staging.Staged.Directory, SnapshotMetadata.CommentFile));
         cancellation.ThrowIfCancellationRequested();
-        var replaced = staging.Publish(replaceExisting: replacing);
+        var replaced = staging.Publish(replaceExisting: replacing, rootfsDurable: plan.RootfsDurableWhenCopied);
         staging.Close(_notice);
         return new RestoreResult(target, name, replaced, plan.Description);
     }

@@ -50,7 +50,7 @@ public sealed partial class SnapshotEngine
         CrashPoints.Reach("snapshot.copied");
         SnapshotMetadata.Write(staging.Staged.Directory, takenAt, comment);
         cancellation.ThrowIfCancellationRequested();
-        staging.Publish(replaceExisting: false);
+        staging.Publish(replaceExisting: false, rootfsDurable: plan.RootfsDurableWhenCopied);
         staging.Close(_notice);
         return new SnapshotResult(Store.Find(name)!, plan.Description);
     }

@@ -54,14 +54,7 @@ public sealed partial class SnapshotEngine
     public SnapshotStore Store { get; }
 
     /// <summary>liblxc's version string; throws a clear error when liblxc is missing or too old.</summary>
-    public static string LxcVersion
-    {
-        get
-        {
-            LxcLibrary.EnsureLoaded();
-            return LxcLibrary.VersionText;
-        }
-    }
+    public static string LxcVersion => LxcLibrary.VersionText;
 
     private ContainerRef InLxcPath(string name) => new(LxcPath, name);
 

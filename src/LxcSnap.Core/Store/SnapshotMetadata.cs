@@ -32,39 +32,40 @@ internal static class SnapshotMetadata
             : null;
 
     /// <summary>
-    /// The snapshot's time and comment. A ts that holds no valid time is reported among the
-    /// problems and read as absent, so that whatever it holds never reaches a terminal.
+    /// The time and comment of the snapshot <paramref name="snapshot"/> in <paramref name="store"/>.
+    /// A ts that holds no valid time is reported among the problems and read as absent, so that
+    /// whatever it holds never reaches a terminal.
     /// </summary>
-    public static (string? Timestamp, SnapshotComment? Comment, IReadOnlyList<string> Problems) Read(string snapshotDirectory)
+    public static (string? Timestamp, SnapshotComment? Comment, IReadOnlyList<string> Problems) Read(DirectoryReader store, string snapshot)
     {
         var problems = new List<string>();
-        var timestampPath = Path.Combine(snapshotDirectory, TimestampFile);
-        var timestamp = ReadIfPresent(timestampPath, MaxTimestampBytes, problems) is { } bytes
+        var timestampName = Path.Combine(snapshot, TimestampFile);
+        var timestamp = ReadIfPresent(store, timestampName, MaxTimestampBytes, problems) is { } bytes
             ? System.Text.Encoding.UTF8.GetString(bytes).Trim()
             : null;
         if (timestamp is not null && ParseTimestamp(timestamp) is null)
         {
-            problems.Add($"{timestampPath} holds no valid time (expected {TimestampFormat.ToUpperInvariant()}); the snapshot is shown without one. Rewrite or delete the file.");
+            problems.Add($"{store.FullPath(timestampName)} holds no valid time (expected {TimestampFormat.ToUpperInvariant()}); the snapshot is shown without one. Rewrite or delete the file.");
             timestamp = null;
         }
-        var comment = ReadIfPresent(Path.Combine(snapshotDirectory, CommentFile), Store.CommentFile.MaxBytes, problems) is { } text
+        var comment = ReadIfPresent(store, Path.Combine(snapshot, CommentFile), Store.CommentFile.MaxBytes, problems) is { } text
             ? new SnapshotComment(text)
             : null;
         return (timestamp, comment, problems);
     }
 
-    private static byte[]? ReadIfPresent(string path, int maxBytes, List<string> problems)
+    private static byte[]? ReadIfPresent(DirectoryReader store, string name, int maxBytes, List<string> problems)
     {
-        var (outcome, bytes) = BoundedFile.Read(path, maxBytes, followSymlinks: false);
+        var (outcome, bytes) = store.ReadBounded(name, maxBytes);
         switch (outcome)
         {
             case BoundedFile.Outcome.Read:
                 return bytes;
             case BoundedFile.Outcome.NotRegular:
-                problems.Add($"{path} is not a regular file; it is ignored. Move it away.");
+                problems.Add($"{store.FullPath(name)} is not a regular file; it is ignored. Move it away.");
                 return null;
             case BoundedFile.Outcome.TooLarge:
-                problems.Add($"{path} is larger than {maxBytes} bytes; it is ignored. Move it away.");
+                problems.Add($"{store.FullPath(name)} is larger than {maxBytes} bytes; it is ignored. Move it away.");
                 return null;
             default:
                 return null;

@@ -44,8 +44,14 @@ public sealed class SnapshotStore
     public bool Exists => PathAccess.Exists(Path);
 
     /// <summary>The names of the containers that have at least one snapshot, sorted.</summary>
-    public IReadOnlyList<string> Containers() =>
-        SnapshotNames().Select(n => n.Container).Distinct().Order(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> Containers()
+    {
+        using var store = OpenForReading();
+        return store is null
+            ? []
+            : EntriesNamedLikeSnapshots(store).Where(name => store.Exists(ConfigOf(name)))
+                .Select(n => n.Container).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
 
     /// <summary>The snapshots of exactly <paramref name="container"/> (not a prefix), oldest version first.</summary>
     /// <param name="withBacking">
@@ -55,16 +61,23 @@ public sealed class SnapshotStore
     public IReadOnlyList<SnapshotInfo> Snapshots(string container, bool withBacking = false)
     {
         ContainerName.Validate(container, "container");
-        return EntriesNamedLikeSnapshots()
+        using var store = OpenForReading();
+        if (store is null)
+            return [];
+        return EntriesNamedLikeSnapshots(store)
             .Where(n => n.Container == container)
             .OrderBy(n => n.Version)
-            .Select(name => Describe(name, withBacking))
+            .Select(name => Describe(store, name, withBacking))
             .OfType<SnapshotInfo>()
             .ToList();
     }
 
     /// <summary>The snapshot called <paramref name="name"/>, with its backing store, or null when the store has none.</summary>
-    public SnapshotInfo? Find(SnapshotName name) => Describe(name, withBacking: true);
+    public SnapshotInfo? Find(SnapshotName name)
+    {
+        using var store = OpenForReading();
+        return store is null ? null : Describe(store, name, withBacking: true);
+    }
 
     public ContainerRef Locate(SnapshotName name) => new(Path, name.ToString());
 
@@ -103,56 +116,53 @@ public sealed class SnapshotStore
     /// <paramref name="withBacking"/> that look is the one read of the config that says how its
     /// rootfs is stored.
     /// </summary>
-    private SnapshotInfo? Describe(SnapshotName name, bool withBacking)
+    private SnapshotInfo? Describe(DirectoryReader store, SnapshotName name, bool withBacking)
     {
-        var location = Locate(name);
-        var (timestamp, comment, problems) = SnapshotMetadata.Read(location.Directory);
+        var directory = name.ToString();
+        var (timestamp, comment, problems) = SnapshotMetadata.Read(store, directory);
+        var config = System.IO.Path.Combine(directory, "config");
         BackingStoreKind? backing = null;
         if (withBacking)
         {
-            var (outcome, config) = BoundedFile.Read(location.ConfigFile, MaxConfigBytes, followSymlinks: false);
+            var (outcome, configText) = store.ReadBounded(config, MaxConfigBytes);
             if (outcome == BoundedFile.Outcome.Missing)
                 return null;
-            var rootfs = outcome == BoundedFile.Outcome.Read ? ContainerConfig.FindItem(System.Text.Encoding.UTF8.GetString(config), "lxc.rootfs.path") : null;
+            var rootfs = outcome == BoundedFile.Outcome.Read ? ContainerConfig.FindItem(System.Text.Encoding.UTF8.GetString(configText), "lxc.rootfs.path") : null;
             backing = string.IsNullOrEmpty(rootfs) ? BackingStoreKind.Other : BackingStore.Parse(rootfs, _ => false).Kind;
         }
-        else if (!PathAccess.Exists(location.ConfigFile))
+        else if (!store.Exists(config))
         {
             return null;
         }
-        return new SnapshotInfo(name, location, timestamp, comment) { Problems = problems, Backing = backing };
+        return new SnapshotInfo(name, Locate(name), timestamp, comment) { Problems = problems, Backing = backing };
     }
+
+    /// <summary>A snapshot's config, relative to the store.</summary>
+    private static string ConfigOf(SnapshotName name) => System.IO.Path.Combine(name.ToString(), "config");
+
+    /// <summary>The store's directory, to read from; null when nothing was snapshotted into it yet.</summary>
+    private DirectoryReader? OpenForReading() => DirectoryReader.Open(Path);
 
     /// <summary>A container config is a few kilobytes; one beyond this is read as naming no backing store.</summary>
     private const int MaxConfigBytes = 1 << 20;
-
-    /// <summary>Entries named like a snapshot that hold a config: lxc-snap's snapshots.</summary>
-    private IEnumerable<SnapshotName> SnapshotNames() =>
-        EntriesNamedLikeSnapshots().Where(name => PathAccess.Exists(Locate(name).ConfigFile));
 
     /// <summary>
     /// Every entry of the store named like a snapshot of <paramref name="container"/>, config or not:
     /// lxc-snapshot's own directories and half-removed leftovers keep their names taken.
     /// </summary>
-    private int HighestNameTaken(string container) =>
-        EntriesNamedLikeSnapshots().Where(n => n.Container == container).Select(n => n.Version).DefaultIfEmpty(-1).Max();
-
-    private List<SnapshotName> EntriesNamedLikeSnapshots()
+    private int HighestNameTaken(string container)
     {
-        if (!Exists)
-            return [];
-        try
-        {
-            return Directory.EnumerateFileSystemEntries(Path)
-                .Select(entry => SnapshotName.TryParse(System.IO.Path.GetFileName(entry), out var parsed) ? parsed : (SnapshotName?)null)
-                .OfType<SnapshotName>()
-                .ToList();
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw FileSystemErrors.PermissionDenied(Path, e);
-        }
+        using var store = OpenForReading();
+        return store is null
+            ? -1
+            : EntriesNamedLikeSnapshots(store).Where(n => n.Container == container).Select(n => n.Version).DefaultIfEmpty(-1).Max();
     }
+
+    private static List<SnapshotName> EntriesNamedLikeSnapshots(DirectoryReader store) =>
+        store.Names()
+            .Select(entry => SnapshotName.TryParse(entry, out var parsed) ? parsed : (SnapshotName?)null)
+            .OfType<SnapshotName>()
+            .ToList();
 
     private string VersionMarkFile(string container) =>
         System.IO.Path.Combine(PrivateDirectory, "versions", container);

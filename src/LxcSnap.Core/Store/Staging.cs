@@ -119,8 +119,13 @@ internal sealed class Staging : IDisposable
     /// and then removed by <see cref="Close"/>; without it an existing one is an error and nothing
     /// changes.
     /// </summary>
+    /// <param name="rootfsDurable">
+    /// The copy's rootfs is on disk already, in subvolumes of its own (see
+    /// <see cref="Snapshots.CopyPlan.RootfsDurableWhenCopied"/>): only the files and directories
+    /// around it are flushed, not the whole file system.
+    /// </param>
     /// <returns>True when a container was replaced.</returns>
-    public bool Publish(bool replaceExisting)
+    public bool Publish(bool replaceExisting, bool rootfsDurable = false)
     {
         ContainerConfig.RelocatePaths(Staged, Staged.Directory, Final.Directory);
         // The layers the copy shares list it under its final name before it appears there, so
@@ -128,7 +133,10 @@ internal sealed class Staging : IDisposable
         foreach (var dependency in Dependencies.DependsOn(Staged))
             Dependencies.Register(dependency, Final);
         CrashPoints.Reach("publish.registered");
-        DurableFile.SyncFileSystem(Staged.Directory);
+        if (rootfsDurable)
+            DurableFile.SyncTreeOutsideSubvolumes(Staged.Directory);
+        else
+            DurableFile.SyncFileSystem(Staged.Directory);
         CrashPoints.Reach("publish.synced");
 
         var replacing = replaceExisting && PathAccess.Exists(Final.Directory);

@@ -9,7 +9,7 @@ public sealed class CommandLineTests
     private static CliRequest Parse(params string[] args)
     {
         var syntax = new CommandLineSyntax();
-        var (request, error) = syntax.Interpret(syntax.Root.Parse(args));
+        var (request, error) = syntax.Interpret(syntax.Parse(args));
         Assert.True(request is not null, error);
         return request;
     }
@@ -17,7 +17,7 @@ public sealed class CommandLineTests
     private static string UsageError(params string[] args)
     {
         var syntax = new CommandLineSyntax();
-        var (request, error) = syntax.Interpret(syntax.Root.Parse(args));
+        var (request, error) = syntax.Interpret(syntax.Parse(args));
         Assert.Null(request);
         return error!;
     }
@@ -105,4 +105,13 @@ public sealed class CommandLineTests
     [InlineData("choose one of --replace (abandon the open transaction) and --recover", "begin", "web", "--replace", "--recover")]
     public void Contradictory_or_incomplete_command_lines_are_usage_errors(string message, params string[] args) =>
         Assert.Contains(message, UsageError(args));
+
+    [Fact]
+    public void Help_is_recognised_by_every_name_System_CommandLine_gives_it()
+    {
+        var help = new System.CommandLine.Help.HelpOption();
+        Assert.Equal(help.Aliases.Prepend(help.Name).Order(), CommandLineSyntax.HelpNames.Order());
+        foreach (var name in CommandLineSyntax.HelpNames)
+            Assert.IsType<System.CommandLine.Help.HelpAction>(new CommandLineSyntax().Parse([name]).Action);
+    }
 }
