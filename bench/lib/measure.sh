@@ -13,8 +13,8 @@ measure() {
     local ended=$EPOCHREALTIME
     printf '%s\t%s\t%s\t%s\n' "$case" "$tool" \
         "$(echo "($ended - $started) * 1000" | bc)" "$(tail -1 "$work/peak")" >>"$work/results.tsv"
-    if [ "$tool" = lxc-snap ] && jq -e 'has("method")' "$work/stdout" >/dev/null 2>&1; then # the copy method lxc-snap reports
-        printf '%s\t%s\n' "$case" "$(jq -r .method "$work/stdout")" >>"$work/methods.tsv"
+    if [ "$tool" = lxc-snap ] && jq -e 'has("copy")' "$work/stdout" >/dev/null 2>&1; then # the copy method lxc-snap reports
+        printf '%s\t%s\n' "$case" "$(jq -r .copy.description "$work/stdout")" >>"$work/methods.tsv"
     fi
 }
 
@@ -200,5 +200,10 @@ write_report() {
         echo "dir containers ≤ 0.5, and ≤ 0.1 on XFS with reflinks; btrfs subvolumes no slower than lxc-snapshot and in"
         echo "constant time; listing 1000 snapshots with comments no slower than \`lxc-snapshot -L -C\`; start-up within"
         echo "1 ms of a NativeAOT hello world doing the same (loading liblxc for \`--version\`, as \`lxc-snapshot --version\` does)."
+        # The misses explained, by hand from profiles (dated inside): see bench/README.md.
+        if [ -f "$repo/bench/analysis.md" ]; then
+            echo
+            cat "$repo/bench/analysis.md"
+        fi
     } >"$file"
 }

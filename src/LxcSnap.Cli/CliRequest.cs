@@ -33,6 +33,11 @@ internal sealed record CliRequest(CliMode Mode)
     public bool AllowRunning { get; init; }
     public bool Force { get; init; }
     public bool Json { get; init; }
+    /// <summary>-q: only the result and errors, no notes on stderr.</summary>
+    public bool Quiet { get; init; }
+    /// <summary>-o/--logfile and --logpriority: liblxc's log, as LXC's tools write it.</summary>
+    public string? LogFile { get; init; }
+    public string? LogPriority { get; init; }
 
     // Provisioning transactions (run, begin, end) and prune.
     public string? Label { get; init; }
@@ -53,6 +58,7 @@ internal sealed record CliRequest(CliMode Mode)
         other is not null && EqualityContract == other.EqualityContract
         && (Mode, Target, NewName, CommentFile, LxcPath, SnapshotPath, AllowRunning, Force, Json, Label, KeepFailed, Replace, Recover, Succeeded, Keep, OlderThan, DryRun)
         == (other.Mode, other.Target, other.NewName, other.CommentFile, other.LxcPath, other.SnapshotPath, other.AllowRunning, other.Force, other.Json, other.Label, other.KeepFailed, other.Replace, other.Recover, other.Succeeded, other.Keep, other.OlderThan, other.DryRun)
+        && (Quiet, LogFile, LogPriority) == (other.Quiet, other.LogFile, other.LogPriority)
         && Command.SequenceEqual(other.Command);
 
     public override int GetHashCode() => HashCode.Combine(Mode, Target, NewName, Label);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace LxcSnap.Cli;
 
@@ -18,7 +19,7 @@ internal sealed partial class CommandLineSyntax
     private readonly Option<bool> _recover = new("--recover") { Description = "Roll back an open transaction with the same label first (one an interrupted run left)." };
     private readonly Option<bool> _success = new("--success") { Description = "Provisioning succeeded." };
     private readonly Option<bool> _failure = new("--failure") { Description = "Provisioning failed: restore NAME." };
-    private readonly Option<int?> _keep = new("--keep") { Description = "Keep the newest N snapshots.", HelpName = "N" };
+    private readonly Option<int?> _keep = new("--keep") { Description = "Keep the newest N snapshots.", HelpName = "N", CustomParser = ParseCount };
     private readonly Option<string?> _olderThan = new("--older-than") { Description = "Only destroy snapshots older than this (30m, 12h, 7d, 2w, 1d12h).", HelpName = "DURATION" };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Show what would be destroyed; destroy nothing." };
 
@@ -52,9 +53,10 @@ internal sealed partial class CommandLineSyntax
     private (CliRequest? Request, string? UsageError) InterpretProvisioning(ParseResult parse, CliRequest common)
     {
         var command = parse.CommandResult.Command;
+        var (container, words) = ContainerAndCommand(parse);
         var request = common with
         {
-            Target = parse.GetValue(_transactionContainer),
+            Target = container,
             Label = parse.GetValue(_label),
         };
         if (command == _run)
@@ -63,7 +65,7 @@ internal sealed partial class CommandLineSyntax
             {
                 Mode = CliMode.Run,
                 KeepFailed = parse.GetValue(_keepFailed),
-                Command = parse.GetValue(_command) ?? [],
+                Command = words,
             }, null);
         }
         if (command == _begin)
@@ -89,5 +91,18 @@ internal sealed partial class CommandLineSyntax
         if (keep is null && olderThan is null)
             return Usage("prune needs --keep N, --older-than DURATION, or both.");
         return (request with { Mode = CliMode.Prune, Keep = keep, OlderThan = olderThan, DryRun = parse.GetValue(_dryRun) }, null);
+    }
+
+    /// <summary>
+    /// The container and, for run, the command. NAME is never after '--': when the parser put the
+    /// first word after it there, that word is the command's and NAME is missing (null).
+    /// </summary>
+    private (string? Container, IReadOnlyList<string> Command) ContainerAndCommand(ParseResult parse)
+    {
+        var positional = parse.GetResult(_transactionContainer) is { Tokens.Count: > 0 } given ? given.Tokens[0] : null;
+        var afterDoubleDash = parse.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Skip(1).ToList();
+        return positional is not null && afterDoubleDash.Contains(positional)
+            ? (null, afterDoubleDash.Select(t => t.Value).ToList())
+            : (positional?.Value, parse.GetResult(_command)?.Tokens.Select(t => t.Value).ToList() ?? []);
     }
 }

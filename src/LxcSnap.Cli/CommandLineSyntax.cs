@@ -25,6 +25,9 @@ internal sealed partial class CommandLineSyntax
           lxc-snap end NAME [--label L] --success|--failure [--keep-failed]
           lxc-snap prune NAME --keep N [--older-than DURATION] [--dry-run]
 
+        As with LXC's tools, -n NAME may stand for the NAME above, -q keeps stderr to
+        errors, and -o FILE [--logpriority LEVEL] writes liblxc's log.
+
         The store is --snapshot-path, else $LXCSNAP_STORE, else the lxcpath followed by "snaps"
         (/var/lib/lxcsnaps for /var/lib/lxc). Each snapshot is a container there:
         lxc-start -P /var/lib/lxcsnaps -n NAME_N starts it.
@@ -43,6 +46,8 @@ internal sealed partial class CommandLineSyntax
     {
         Description = "The container to snapshot (or, after -l/-r, the container or new name).",
         Arity = new ArgumentArity(0, 2),
+        // The summary shows where NAME goes; listed, it would also appear in every subcommand's usage.
+        Hidden = true,
         // Without one, System.CommandLine makes the empty default with Array.CreateInstance,
         // which wakes the runtime's type loader: 5% of the page faults of a start-up.
         DefaultValueFactory = _ => [],
@@ -110,11 +115,37 @@ internal sealed partial class CommandLineSyntax
         Description = "Show lxc-snap's and liblxc's versions.",
     };
 
+    private readonly Option<string?> _name = new("--name", "-n")
+    {
+        Description = "The container to snapshot or, with -l, to list, as LXC's tools name it: the same as NAME.",
+        HelpName = "NAME",
+    };
+
+    private readonly Option<bool> _quiet = new("--quiet", "-q")
+    {
+        Recursive = true,
+        Description = "Print only the result and errors: no notes on stderr.",
+    };
+
+    private readonly Option<string?> _logFile = new("--logfile", "-o")
+    {
+        Recursive = true,
+        Description = "Also write liblxc's log to FILE (appended), as LXC's tools do.",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<string?> _logPriority = new("--logpriority")
+    {
+        Recursive = true,
+        Description = "The lowest level liblxc writes to --logfile: TRACE, DEBUG, INFO, NOTICE, WARN, ERROR (the default), CRIT, ALERT or FATAL.",
+        HelpName = "LEVEL",
+    };
+
     public CommandLineSyntax()
     {
         Root = new Command("lxc-snap", Summary);
         Root.Arguments.Add(_names);
-        foreach (var option in new Option[] { _list, _restore, _destroy, _commentFile, _lxcPath, _snapshotPath, _allowRunning, _force, _json, _version })
+        foreach (var option in new Option[] { _list, _restore, _destroy, _commentFile, _name, _lxcPath, _snapshotPath, _allowRunning, _force, _json, _quiet, _logFile, _logPriority, _version })
             Root.Options.Add(option);
         AddProvisioningCommands();
         // With subcommands, System.CommandLine requires one unless the root can act by itself;
@@ -136,17 +167,18 @@ internal sealed partial class CommandLineSyntax
     /// <summary>Turns a parse into a request, or a usage error message.</summary>
     public (CliRequest? Request, string? UsageError) Interpret(ParseResult parse)
     {
-        if (parse.Errors.Count > 0)
-            return (null, string.Join("\n", parse.Errors.Select(e => e.Message)));
+        if (FirstMistake(parse) is { } mistake)
+            return Usage(mistake);
         if (EmptyPath(parse) is { } empty)
             return Usage(empty);
+        if (LogPriorityProblem(parse.GetValue(_logPriority)) is { } priority)
+            return Usage(priority);
+        if (parse.GetValue(_logPriority) is not null && parse.GetValue(_logFile) is null)
+            return Usage("--logpriority sets the level of -o/--logfile: give the log file too.");
         if (parse.CommandResult.Command != Root)
             return InterpretProvisioning(parse, Common(parse));
 
         var names = parse.GetValue(_names) ?? [];
-        // An unknown option lands among the operands; no container name starts with '-'.
-        if (names.FirstOrDefault(n => n.StartsWith('-') && n.Length > 1) is { } unknown)
-            return Usage($"unknown option '{unknown}'.");
         var listing = parse.GetResult(_list) is not null;
         var restoring = parse.GetResult(_restore) is not null;
         var destroying = parse.GetResult(_destroy) is not null;
@@ -159,6 +191,14 @@ internal sealed partial class CommandLineSyntax
 
         if (parse.GetValue(_version))
             return (common with { Mode = CliMode.Version }, null);
+        if (parse.GetValue(_name) is { } named)
+        {
+            if (restoring || destroying)
+                return Usage("-n/--name names a container (to snapshot, or to list with -l); -r takes NAME_N NEWNAME and -d takes NAME_N.");
+            if (names.Length > 0 || parse.GetValue(_list) is not null)
+                return Usage("name the container once: as NAME or as -n NAME.");
+            names = [named];
+        }
         if (new[] { listing, restoring, destroying }.Count(m => m) > 1)
             return Usage("choose one of -l, -r and -d.");
         if (common.CommentFile is not null && (listing || restoring || destroying))
@@ -206,7 +246,18 @@ internal sealed partial class CommandLineSyntax
         LxcPath = parse.GetValue(_lxcPath),
         SnapshotPath = parse.GetValue(_snapshotPath),
         Json = parse.GetValue(_json),
+        Quiet = parse.GetValue(_quiet),
+        LogFile = parse.GetValue(_logFile),
+        LogPriority = parse.GetValue(_logPriority)?.ToUpperInvariant(),
     };
+
+    /// <summary>liblxc's log levels, lowest first (lxc_log_init takes their names).</summary>
+    internal static readonly string[] LogPriorities = ["TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "ERROR", "CRIT", "ALERT", "FATAL"];
+
+    private static string? LogPriorityProblem(string? priority) =>
+        priority is null || LogPriorities.Contains(priority.ToUpperInvariant())
+            ? null
+            : $"--logpriority takes one of {string.Join(", ", LogPriorities)}, not '{priority}'.";
 
     private static (CliRequest?, string?) Usage(string message) => (null, message);
 

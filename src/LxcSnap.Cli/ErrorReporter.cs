@@ -5,7 +5,8 @@ namespace LxcSnap.Cli;
 
 /// <summary>
 /// Reports a failure: always as text on stderr, its remedies in lxc-snap's flags, and with --json
-/// also as <c>{"error": {"kind", "message", "problem", "remedies"}}</c> on stdout, so that scripts
+/// also as <c>{"schemaVersion", "error": {"kind", "message", "problem", "remedies"}}</c> on stdout,
+/// where the result would have been (stdout holds one JSON document either way), so that scripts
 /// (and the MSBuild tasks, and the NUKE component) can tell failures apart without parsing prose
 /// and word the remedies in their own terms. docs/json.md lists the kinds.
 /// </summary>
@@ -34,4 +35,4 @@ internal sealed class ErrorReporter(TextWriter stdout, TextWriter stderr, bool j
 }
 
 internal sealed record ErrorDetailJson(string Kind, string Message, string Problem, IReadOnlyList<RemedyJson> Remedies);
-internal sealed record ErrorJson(ErrorDetailJson Error);
+internal sealed record ErrorJson(ErrorDetailJson Error) : JsonDocument;

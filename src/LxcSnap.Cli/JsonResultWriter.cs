@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LxcSnap.Core.Containers;
+using LxcSnap.Core.Copying;
 using LxcSnap.Core.Provisioning;
 using LxcSnap.Core.Retention;
 using LxcSnap.Core.Snapshots;
@@ -19,7 +20,7 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
     });
 
     public void Snapshot(SnapshotResult result) =>
-        Write(new SnapshotCreatedJson(Describe(result.Snapshot, null), result.Method), Context.SnapshotCreatedJson);
+        Write(new SnapshotCreatedJson(Describe(result.Snapshot, null), Describe(result.Method)), Context.SnapshotCreatedJson);
 
     public void Containers(SnapshotStore store, IReadOnlyList<string> containers) =>
         Write(new ContainerListJson(store.Path, containers), Context.ContainerListJson);
@@ -29,54 +30,91 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
             Context.SnapshotListJson);
 
     public void Restore(RestoreResult result) =>
-        Write(new RestoredJson(result.Container.Name, result.Container.LxcPath, result.From.ToString(), result.Replaced, result.Method),
+        Write(new RestoredJson(result.Container.Name, result.Container.LxcPath, result.From.ToString(), result.Replaced, Describe(result.Method)),
             Context.RestoredJson);
 
     public void Destroyed(SnapshotStore store, string snapshot) =>
         Write(new DestroyedJson(store.Path, snapshot), Context.DestroyedJson);
 
     public void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null) =>
-        Write(Describe(record) with { RolledBackFirst = rolledBackFirst is null ? null : Describe(rolledBackFirst) }, Context.TransactionJson);
+        Write(new TransactionDocumentJson(Describe(record) with { RolledBackFirst = rolledBackFirst is null ? null : Describe(rolledBackFirst) }),
+            Context.TransactionDocumentJson);
 
     public void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun) =>
-        Write(new PruneJson(container, dryRun, decisions.Select(d => new PruneDecisionJson(d.Snapshot.Name.ToString(), d.Remove, d.Reason)).ToList()),
+        Write(new PruneJson(container, dryRun, decisions.Select(d => new PruneDecisionJson(d.Snapshot.Name.ToString(), d.Remove, JsonName.Of(d.Why), d.Reason)).ToList()),
             Context.PruneJson);
 
+    public static void Version(TextWriter stdout, string version, string? liblxc, string? liblxcProblem) =>
+        stdout.WriteLine(JsonSerializer.Serialize(new VersionJson(version, liblxc, liblxcProblem), Context.VersionJson));
+
     private static TransactionJson Describe(ProvisioningRecord record) => new(
-        record.Id, record.Container, record.LxcPath, record.Label, JsonNamingPolicy.CamelCase.ConvertName(record.Outcome.ToString()),
-        record.Before, record.After, record.FailedState, record.StartedAt, record.EndedAt, record.Duration?.TotalSeconds, record.Error);
+        record.Id, record.Container, record.LxcPath, record.Label, JsonName.Of(record.Outcome),
+        record.Before, record.After, record.FailedState, JsonTime.Format(record.StartedAt), record.EndedAt is { } ended ? JsonTime.Format(ended) : null,
+        record.Duration?.TotalSeconds, record.Error);
 
     private static SnapshotJson Describe(SnapshotInfo snapshot, SnapshotRole? role) => new(
         snapshot.Name.ToString(),
         snapshot.Name.Container,
         snapshot.Name.Version,
-        snapshot.Time?.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
+        snapshot.Time is { } time ? JsonTime.Format(new DateTimeOffset(time)) : null,
         snapshot.Timestamp,
         snapshot.Comment?.Text,
-        (snapshot.Backing ?? BackingStoreKind.Other).ToString().ToLowerInvariant(),
+        JsonName.Of(snapshot.Backing ?? BackingStoreKind.Other),
         snapshot.Location.Directory,
-        role is null ? null : new SnapshotProvisioningJson(JsonNamingPolicy.CamelCase.ConvertName(role.Step.ToString()), Describe(role.Transaction)));
+        role is null ? null : new SnapshotProvisioningJson(JsonName.Of(role.Step), Describe(role.Transaction)));
+
+    private static CopyJson Describe(CopyMethod method) => new(
+        JsonName.Of(method.Kind), method.DataCopiedBy.Each().Select(JsonName.Of).ToList(), method.LowerLayerShared, method.Description);
 
     private void Write<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
         stdout.WriteLine(JsonSerializer.Serialize(value, type));
 }
 
+/// <summary>Enumerations as JSON carries them: the C# name in camelCase (<c>OverlayDelta</c> is <c>overlayDelta</c>).</summary>
+internal static class JsonName
+{
+    public static string Of<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+}
+
+/// <summary>Every time in lxc-snap's JSON: UTC, ISO 8601 with milliseconds and a Z (<c>2026-11-28T19:05:09.000Z</c>).</summary>
+internal static class JsonTime
+{
+    public static string Format(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// What every document lxc-snap prints with --json has first: the version of its schema
+/// (docs/lxc-snap.schema.json). It changes only when a property changes meaning or goes away;
+/// new properties may appear within a version.
+/// </summary>
+internal abstract record JsonDocument
+{
+    public const int CurrentSchemaVersion = 1;
+
+    [JsonPropertyOrder(-1)]
+    public int SchemaVersion { get; } = CurrentSchemaVersion;
+}
+
 internal sealed record SnapshotJson(string Name, string Container, int Version, string? Time, string? Timestamp, string? Comment, string BackingStore, string Path, SnapshotProvisioningJson? Provisioning);
 internal sealed record SnapshotProvisioningJson(string Step, TransactionJson Transaction);
 internal sealed record TransactionJson(string Id, string Container, string LxcPath, string Label, string Outcome, string Before, string? After, string? FailedState,
-    DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationSeconds, string? Error)
+    string StartedAt, string? EndedAt, double? DurationSeconds, string? Error)
 {
     /// <summary>begin --recover: the interrupted transaction that was rolled back first.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TransactionJson? RolledBackFirst { get; init; }
 }
-internal sealed record PruneDecisionJson(string Snapshot, bool Destroy, string Reason);
-internal sealed record PruneJson(string Container, bool DryRun, IReadOnlyList<PruneDecisionJson> Snapshots);
-internal sealed record SnapshotCreatedJson(SnapshotJson Snapshot, string Method);
-internal sealed record ContainerListJson(string Store, IReadOnlyList<string> Containers);
-internal sealed record SnapshotListJson(string Store, string Container, IReadOnlyList<SnapshotJson> Snapshots);
-internal sealed record RestoredJson(string Container, string LxcPath, string Snapshot, bool Replaced, string Method);
-internal sealed record DestroyedJson(string Store, string Snapshot);
+internal sealed record CopyJson(string Method, IReadOnlyList<string> DataCopiedBy, bool LowerLayerShared, string Description);
+internal sealed record PruneDecisionJson(string Snapshot, bool Destroy, string Reason, string Explanation);
+internal sealed record TransactionDocumentJson(TransactionJson Transaction) : JsonDocument;
+internal sealed record PruneJson(string Container, bool DryRun, IReadOnlyList<PruneDecisionJson> Snapshots) : JsonDocument;
+internal sealed record SnapshotCreatedJson(SnapshotJson Snapshot, CopyJson Copy) : JsonDocument;
+internal sealed record ContainerListJson(string Store, IReadOnlyList<string> Containers) : JsonDocument;
+internal sealed record SnapshotListJson(string Store, string Container, IReadOnlyList<SnapshotJson> Snapshots) : JsonDocument;
+internal sealed record RestoredJson(string Container, string LxcPath, string Snapshot, bool Replaced, CopyJson Copy) : JsonDocument;
+internal sealed record DestroyedJson(string Store, string Snapshot) : JsonDocument;
+internal sealed record VersionJson(string Version, string? Liblxc, string? LiblxcProblem) : JsonDocument;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(SnapshotCreatedJson))]
@@ -84,7 +122,8 @@ internal sealed record DestroyedJson(string Store, string Snapshot);
 [JsonSerializable(typeof(SnapshotListJson))]
 [JsonSerializable(typeof(RestoredJson))]
 [JsonSerializable(typeof(DestroyedJson))]
-[JsonSerializable(typeof(TransactionJson))]
+[JsonSerializable(typeof(TransactionDocumentJson))]
+[JsonSerializable(typeof(VersionJson))]
 [JsonSerializable(typeof(PruneJson))]
 [JsonSerializable(typeof(ErrorJson))]
 internal sealed partial class JsonOutputContext : JsonSerializerContext;

@@ -55,12 +55,18 @@ internal static class LxcSnapCommand
     {
         if (request.Mode == CliMode.Version)
         {
-            stdout.WriteLine($"lxc-snap {ToolVersion.Text} (liblxc {LxcVersionOrReason()})");
+            var (liblxc, problem) = LxcVersion();
+            if (request.Json)
+                JsonResultWriter.Version(stdout, ToolVersion.Text, liblxc, problem);
+            else
+                stdout.WriteLine($"lxc-snap {ToolVersion.Text} (liblxc {liblxc ?? problem})");
             return ExitCodes.Success;
         }
 
         // Everything the user named is checked before liblxc is touched or anything is made.
         var comment = request.CommentFile is null ? null : CommentFile.Read(request.CommentFile);
+        if (request.LogFile is not null)
+            Core.Interop.LxcLibrary.UseLogFile(request.LogFile, request.LogPriority);
         var engine = CreateEngine(request, stderr);
         var output = request.Json ? (IResultWriter)new JsonResultWriter(stdout) : new TextResultWriter(stdout);
 
@@ -71,11 +77,11 @@ internal static class LxcSnapCommand
                 break;
             case CliMode.ListContainers:
                 if (!engine.Store.Exists)
-                    NoticeWriter(stderr)($"the snapshot store {engine.Store.Path} does not exist (nothing was snapshotted into it yet).");
+                    NoticeWriter(stderr, request.Quiet)($"the snapshot store {engine.Store.Path} does not exist (nothing was snapshotted into it yet).");
                 output.Containers(engine.Store, engine.Store.Containers());
                 break;
             case CliMode.ListSnapshots:
-                ListSnapshots(engine, request.Target!, request.Json, output, stderr);
+                ListSnapshots(engine, request, output, stderr);
                 break;
             case CliMode.Restore:
                 output.Restore(engine.Restore(request.Target!, request.NewName!, request.Force, cancellation));
@@ -85,7 +91,7 @@ internal static class LxcSnapCommand
                 output.Destroyed(engine.Store, request.Target!);
                 break;
             default:
-                return new ProvisioningCommands(engine, output, NoticeWriter(stderr)).Execute(request, cancellation);
+                return new ProvisioningCommands(engine, output, NoticeWriter(stderr, request.Quiet)).Execute(request, cancellation);
         }
         return ExitCodes.Success;
     }
@@ -94,10 +100,11 @@ internal static class LxcSnapCommand
     /// -l NAME: the listing on stdout; on stderr, what is wrong with a snapshot's metadata, and a
     /// word when there is nothing to list (so that an empty stdout is never mistaken for an answer).
     /// </summary>
-    private static void ListSnapshots(SnapshotEngine engine, string container, bool json, IResultWriter output, TextWriter stderr)
+    private static void ListSnapshots(SnapshotEngine engine, CliRequest request, IResultWriter output, TextWriter stderr)
     {
-        var notices = NoticeWriter(stderr);
-        var snapshots = engine.Store.Snapshots(container, withBacking: json); // only JSON shows the backing store
+        var container = request.Target!;
+        var notices = NoticeWriter(stderr, request.Quiet);
+        var snapshots = engine.Store.Snapshots(container, withBacking: request.Json); // only JSON shows the backing store
         var roles = new ProvisioningTransactions(engine, notices).Roles(container);
         foreach (var problem in snapshots.SelectMany(s => s.Problems))
             notices(problem);
@@ -110,8 +117,9 @@ internal static class LxcSnapCommand
         output.Snapshots(engine.Store, container, snapshots, roles);
     }
 
-    /// <summary>Notes for people on stderr: progress, recovery, what was skipped.</summary>
-    private static Action<string> NoticeWriter(TextWriter stderr) => note => stderr.WriteLine($"lxc-snap: {ErrorReporter.Printable(note)}");
+    /// <summary>Notes for people on stderr: progress, recovery, what was skipped; none with -q.</summary>
+    private static Action<string> NoticeWriter(TextWriter stderr, bool quiet) =>
+        quiet ? _ => { } : note => stderr.WriteLine($"lxc-snap: {ErrorReporter.Printable(note)}");
 
     private static SnapshotEngine CreateEngine(CliRequest request, TextWriter stderr)
     {
@@ -121,7 +129,7 @@ internal static class LxcSnapCommand
             throw new LxcSnapException(LxcSnapError.InvalidArgument,
                 $"lxcpath {Printable.Quote(request.LxcPath)} does not exist: give the directory that holds your containers.");
         }
-        return SnapshotEngine.ForPaths(lxcPath, request.SnapshotPath, NoticeWriter(stderr));
+        return SnapshotEngine.ForPaths(lxcPath, request.SnapshotPath, NoticeWriter(stderr, request.Quiet));
     }
 
     // Listing needs no liblxc: it reads the store. Everything else asks liblxc for its default.
@@ -143,15 +151,16 @@ internal static class LxcSnapCommand
         }
     }
 
-    private static string LxcVersionOrReason()
+    /// <summary>liblxc's version, or why it cannot be known (not installed, too old).</summary>
+    private static (string? Version, string? Problem) LxcVersion()
     {
         try
         {
-            return SnapshotEngine.LxcVersion;
+            return (SnapshotEngine.LxcVersion, null);
         }
         catch (LxcSnapException e)
         {
-            return e.Message;
+            return (null, e.Message);
         }
     }
 }

@@ -43,7 +43,7 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
                     ["LXCSNAP_CONTAINER"] = begun.Container,
                     ["LXCSNAP_LXCPATH"] = begun.LxcPath,
                     ["LXCSNAP_BEFORE"] = begun.Before,
-                }, stop);
+                }, stdoutToStderr: request.Json, stop);
                 return exitCode == 0;
             },
             stopRequested);

@@ -28,7 +28,7 @@ internal interface IResultWriter
 internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
 {
     public void Snapshot(SnapshotResult result) =>
-        stdout.WriteLine($"Created snapshot {result.Snapshot.Name} in {result.Snapshot.Location.LxcPath} ({result.Method}).");
+        stdout.WriteLine($"Created snapshot {result.Snapshot.Name} in {result.Snapshot.Location.LxcPath} ({result.Method.Description}).");
 
     public void Containers(SnapshotStore store, IReadOnlyList<string> containers)
     {
@@ -131,8 +131,8 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
 
     public void Restore(RestoreResult result) =>
         stdout.WriteLine(result.Replaced
-            ? $"Restored container {result.From.Container} from {result.From} to {result.Container.Name}, replacing the previous {result.Container.Name} ({result.Method})."
-            : $"Restored container {result.From.Container} from {result.From} to {result.Container.Name} ({result.Method}).");
+            ? $"Restored container {result.From.Container} from {result.From} to {result.Container.Name}, replacing the previous {result.Container.Name} ({result.Method.Description})."
+            : $"Restored container {result.From.Container} from {result.From} to {result.Container.Name} ({result.Method.Description}).");
 
     public void Destroyed(SnapshotStore store, string snapshot) =>
         stdout.WriteLine($"Destroyed snapshot {snapshot} in {store.Path}.");

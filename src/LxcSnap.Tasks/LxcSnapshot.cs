@@ -37,7 +37,7 @@ public sealed class LxcSnapshot : LxcSnapTask
             if (RunLxcSnap([.. arguments]) is not { } result)
                 return false;
             Snapshot = SnapshotItem(result.GetProperty("snapshot"));
-            Log.LogMessage(MessageImportance.High, "LxcSnap: snapshot {0} of {1} ({2})", Snapshot.ItemSpec, Container, Text(result, "method"));
+            Log.LogMessage(MessageImportance.High, "LxcSnap: snapshot {0} of {1} ({2})", Snapshot.ItemSpec, Container, Text(result.GetProperty("copy"), "description"));
             return true;
         }
         finally

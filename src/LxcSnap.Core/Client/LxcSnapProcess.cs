@@ -96,24 +96,37 @@ public static class LxcSnapProcess
             };
             process.BeginErrorReadLine();
             process.WaitForExit();
-            return new LxcSnapOutcome(process.ExitCode, LastJsonObject(stdout.Result), stderr.ToString());
+            return new LxcSnapOutcome(process.ExitCode, JsonDocumentOf(cliPath, stdout.Result), stderr.ToString());
         }
     }
+
+    /// <summary>The JSON schema this release reads (docs/lxc-snap.schema.json); lxc-snap's --json names its own in every document.</summary>
+    public const int SchemaVersion = 1;
 
     /// <summary>The dotnet executable running this host (MSBuild sets DOTNET_HOST_PATH), else the one on PATH.</summary>
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    private static JsonElement? LastJsonObject(string stdout)
+    /// <summary>stdout of lxc-snap --json: one JSON document, the result or the error; null when it printed none.</summary>
+    private static JsonElement? JsonDocumentOf(string cliPath, string stdout)
     {
-        var start = stdout.LastIndexOf("\n{", StringComparison.Ordinal) + 1;
+        if (stdout.Trim().Length == 0)
+            return null;
+        JsonElement document;
         try
         {
-            return stdout.Trim().Length == 0 ? null : JsonDocument.Parse(stdout[start..]).RootElement.Clone();
+            document = JsonDocument.Parse(stdout).RootElement.Clone();
         }
         catch (JsonException)
         {
             return null;
         }
+        var version = document.ValueKind == JsonValueKind.Object && document.TryGetProperty("schemaVersion", out var v) && v.TryGetInt32(out var n) ? n : 0;
+        if (version != SchemaVersion)
+        {
+            throw new LxcSnapProcessException(
+                $"lxc-snap at '{cliPath}' prints JSON of schema version {(version == 0 ? "0 (none named)" : version)}; this LxcSnap reads version {SchemaVersion}. Use the lxc-snap of the same release.");
+        }
+        return document;
     }
 }

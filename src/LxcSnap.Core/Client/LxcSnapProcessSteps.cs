@@ -23,8 +23,8 @@ public sealed class LxcSnapProcessSteps(string cliPath, string? lxcPath, string?
             OpenTransactionPolicy.Abandon => ["--replace"],
             _ => [],
         };
-        var json = Run([.. Transaction("begin", request), .. policy], cancellation);
-        return (Read(json), json.TryGetProperty("rolledBackFirst", out var rolledBack) ? Read(rolledBack) : null);
+        var transaction = Run([.. Transaction("begin", request), .. policy], cancellation).GetProperty("transaction");
+        return (Read(transaction), transaction.TryGetProperty("rolledBackFirst", out var rolledBack) ? Read(rolledBack) : null);
     }
 
     /// <remarks>Never cancelled: a restore cut off half-way helps nobody.</remarks>
@@ -33,7 +33,7 @@ public sealed class LxcSnapProcessSteps(string cliPath, string? lxcPath, string?
         string[] outcome = result == ProvisioningResult.Succeeded ? ["--success"]
             : request.KeepFailed ? ["--failure", "--keep-failed"]
             : ["--failure"];
-        return Read(Run([.. Transaction("end", request), .. outcome], CancellationToken.None));
+        return Read(Run([.. Transaction("end", request), .. outcome], CancellationToken.None).GetProperty("transaction"));
     }
 
     /// <summary>Runs lxc-snap with this host's paths and returns its JSON result; a failure is thrown.</summary>

@@ -14,6 +14,9 @@ public enum ContentCopyMethod
 
     /// <summary>pread/pwrite, where neither of the above works.</summary>
     ReadWrite = 4,
+
+    /// <summary>liblxc's clone, which copies with <c>rsync -aHXS</c> (containers with clone hooks, backing stores lxc-snap does not copy itself).</summary>
+    LiblxcRsync = 8,
 }
 
 public static class ContentCopyMethodText
@@ -21,13 +24,17 @@ public static class ContentCopyMethodText
     /// <summary>"reflink", "copy_file_range", "reflink + copy_file_range", ...; "metadata only" for a tree without file data.</summary>
     public static string Describe(this ContentCopyMethod methods)
     {
-        var names = new List<string>();
-        if (methods.HasFlag(ContentCopyMethod.Reflink))
-            names.Add("reflink");
-        if (methods.HasFlag(ContentCopyMethod.CopyFileRange))
-            names.Add("copy_file_range");
-        if (methods.HasFlag(ContentCopyMethod.ReadWrite))
-            names.Add("read/write");
+        var names = Each(methods).Select(method => method switch
+        {
+            ContentCopyMethod.Reflink => "reflink",
+            ContentCopyMethod.CopyFileRange => "copy_file_range",
+            ContentCopyMethod.ReadWrite => "read/write",
+            _ => "liblxc rsync",
+        }).ToList();
         return names.Count == 0 ? "metadata only" : string.Join(" + ", names);
     }
+
+    /// <summary>The single methods in <paramref name="methods"/>, fastest first.</summary>
+    public static IEnumerable<ContentCopyMethod> Each(this ContentCopyMethod methods) =>
+        Enum.GetValues<ContentCopyMethod>().Where(method => method != ContentCopyMethod.None && methods.HasFlag(method));
 }

@@ -12,6 +12,7 @@ internal static partial class LibcNative
     public const int OpenReadOnly = 0;
     public const int OpenReadWrite = 2;
     public const int OpenCreate = 0x40;
+    public const int OpenAppend = 0x400;
     public const int OpenNonBlocking = 0x800;
     public const int OpenNoFollow = 0x20000;
     public const int OpenDirectory = 0x10000;

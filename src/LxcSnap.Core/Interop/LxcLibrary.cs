@@ -19,8 +19,22 @@ internal static class LxcLibrary
     private static readonly Lazy<LxcLog> CapturedLog = new(() =>
     {
         _ = Loaded.Value;
-        return LxcLog.Initialize();
+        return LxcLog.Initialize(_logFile, _logPriority);
     });
+
+    private static string? _logFile;
+    private static string? _logPriority;
+
+    /// <summary>
+    /// Sends liblxc's log to <paramref name="file"/> as well (LXC's tools' -o/--logfile), at
+    /// <paramref name="priority"/> and above (--logpriority); before the first call into liblxc.
+    /// </summary>
+    public static void UseLogFile(string? file, string? priority)
+    {
+        if (CapturedLog.IsValueCreated)
+            throw new InvalidOperationException("liblxc's log is set up already: choose its file before the first call into liblxc.");
+        (_logFile, _logPriority) = (file, priority);
+    }
 
     /// <summary>Held around every call into liblxc.</summary>
     public static readonly object Gate = new();

@@ -15,20 +15,39 @@ internal sealed partial class LxcLog
     private const int MaxLinesInError = 12;
     private readonly SafeFileHandle? _file;
 
-    private LxcLog(SafeFileHandle? file) => _file = file;
+    private readonly bool _errorsOnly;
 
-    /// <summary>Sets up liblxc's process-wide log. Called once, by <see cref="LxcLibrary"/>.</summary>
-    public static unsafe LxcLog Initialize()
+    private LxcLog(SafeFileHandle? file, bool errorsOnly)
     {
-        var fd = LibcNative.memfd_create("lxc-snap-log", LibcNative.MemfdCloseOnExec);
+        _file = file;
+        _errorsOnly = errorsOnly;
+    }
+
+    /// <summary>
+    /// Sets up liblxc's process-wide log. Called once, by <see cref="LxcLibrary"/>. Without a
+    /// <paramref name="logFile"/> liblxc logs its errors to a memory file of ours; with one (-o),
+    /// to that file, appended, at <paramref name="priority"/> and above, and failures are read back
+    /// from there (only their error lines).
+    /// </summary>
+    public static unsafe LxcLog Initialize(string? logFile = null, string? priority = null)
+    {
+        var fd = logFile is null
+            ? LibcNative.memfd_create("lxc-snap-log", LibcNative.MemfdCloseOnExec)
+            : LibcNative.open(logFile, LibcNative.OpenReadWrite | LibcNative.OpenCreate | LibcNative.OpenAppend | LibcNative.OpenCloseOnExec, 0b110_100_000);
+        if (fd < 0 && logFile is not null)
+        {
+            throw new LxcSnapException(LxcSnapError.InvalidArgument,
+                $"cannot open the log file {Printable.Quote(logFile)}: {ErrnoExtensions.LastError().Describe()}. Name a file lxc-snap may write.");
+        }
         if (fd < 0)
-            return new LxcLog(null);
+            return new LxcLog(null, errorsOnly: false);
 
         var file = new SafeFileHandle(fd, ownsHandle: true);
-        // liblxc opens the path itself (O_APPEND): /proc/self/fd/N reopens our memory file.
+        // liblxc opens the path itself (O_APPEND): /proc/self/fd/N reopens our file.
         var pathBytes = Utf8Z($"/proc/self/fd/{fd}");
         var nameBytes = Utf8Z("lxc-snap");
-        var levelBytes = Utf8Z("ERROR");
+        var lowest = priority ?? "ERROR";
+        var levelBytes = Utf8Z(lowest);
         fixed (byte* path = pathBytes, name = nameBytes, level = levelBytes)
         {
             var config = new LxcLogConfig
@@ -42,11 +61,11 @@ internal sealed partial class LxcLog
             if (LxcNative.lxc_log_init(&config) != 0)
             {
                 file.Dispose();
-                return new LxcLog(null);
+                return new LxcLog(null, errorsOnly: false);
             }
         }
         DetachStderrAppender();
-        return new LxcLog(file);
+        return new LxcLog(file, errorsOnly: lowest is not ("ERROR" or "CRIT" or "ALERT" or "FATAL"));
     }
 
     /// <summary>
@@ -89,6 +108,7 @@ internal sealed partial class LxcLog
         var read = RandomAccess.Read(_file, buffer, length - buffer.Length);
         var lines = Encoding.UTF8.GetString(buffer, 0, read)
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => !_errorsOnly || ErrorLine().IsMatch(line))
             .Select(Shorten)
             .Distinct()
             .ToList();
@@ -105,6 +125,10 @@ internal sealed partial class LxcLog
 
     [GeneratedRegex(@"\s(?:TRACE|DEBUG|INFO|NOTICE|WARN|ERROR|CRIT|ALERT|FATAL)\s+\S+ - [^:]+:(?<function>[^:]+):\d+ - (?<text>.*)$")]
     private static partial Regex LogLine();
+
+    // A line of a log kept at a lower --logpriority that says something failed.
+    [GeneratedRegex(@"\s(?:ERROR|CRIT|ALERT|FATAL)\s")]
+    private static partial Regex ErrorLine();
 
     private static byte[] Utf8Z(string text) => Encoding.UTF8.GetBytes(text + '\0');
 }

@@ -5,10 +5,39 @@ using LxcSnap.Core.Store;
 
 namespace LxcSnap.Core.Retention;
 
+/// <summary>Why pruning keeps or destroys a snapshot.</summary>
+public enum PruneReason
+{
+    /// <summary>Kept: one of the newest N.</summary>
+    AmongNewest,
+
+    /// <summary>Kept: an age was given and the snapshot's time is unknown (no ts file).</summary>
+    TimeUnknown,
+
+    /// <summary>Kept: younger than the age given.</summary>
+    YoungerThanAge,
+
+    /// <summary>Kept: the before snapshot of an open provisioning transaction.</summary>
+    OpenTransactionBefore,
+
+    /// <summary>Kept: another container depends on it.</summary>
+    DependedOn,
+
+    /// <summary>Kept: destroying it was refused (it runs, or another tool's data is in it).</summary>
+    NotDestroyable,
+
+    /// <summary>Destroyed: older than the newest N.</summary>
+    BeyondNewest,
+
+    /// <summary>Destroyed: older than the age given.</summary>
+    OlderThanAge,
+}
+
 /// <summary>What pruning does, or would do, with one snapshot.</summary>
 /// <param name="Remove">True when the snapshot is (or, in a dry run, would be) destroyed.</param>
-/// <param name="Reason">Why it is kept or removed, for people.</param>
-public sealed record PruneDecision(SnapshotInfo Snapshot, bool Remove, string Reason);
+/// <param name="Why">Why it is kept or removed, for programs.</param>
+/// <param name="Reason">The same for people.</param>
+public sealed record PruneDecision(SnapshotInfo Snapshot, bool Remove, PruneReason Why, string Reason);
 
 /// <summary>Which snapshots to prune: the newest <see cref="Keep"/> stay, and only those older than <see cref="OlderThan"/> go.</summary>
 public sealed record PrunePolicy(int? Keep, TimeSpan? OlderThan)
@@ -56,20 +85,22 @@ public sealed class SnapshotPruner(SnapshotEngine engine, ProvisioningTransactio
         snapshots.OrderByDescending(s => s.Name.Version).Select((snapshot, newestFirst) =>
         {
             if (newestFirst < policy.Keep)
-                return new PruneDecision(snapshot, false, $"one of the newest {policy.Keep}");
+                return new PruneDecision(snapshot, false, PruneReason.AmongNewest, $"one of the newest {policy.Keep}");
             if (policy.OlderThan is { } age)
             {
                 if (snapshot.Time is not { } taken)
-                    return new PruneDecision(snapshot, false, "its time is unknown (no ts file)");
+                    return new PruneDecision(snapshot, false, PruneReason.TimeUnknown, "its time is unknown (no ts file)");
                 if (now - taken < age)
-                    return new PruneDecision(snapshot, false, $"younger than {DurationText.Format(age)}");
+                    return new PruneDecision(snapshot, false, PruneReason.YoungerThanAge, $"younger than {DurationText.Format(age)}");
             }
             if (protectedBefores.Contains(snapshot.Name.ToString()))
-                return new PruneDecision(snapshot, false, "the before snapshot of an open provisioning transaction");
+                return new PruneDecision(snapshot, false, PruneReason.OpenTransactionBefore, "the before snapshot of an open provisioning transaction");
             var dependents = dependentsOf(snapshot);
             if (dependents.Count > 0)
-                return new PruneDecision(snapshot, false, $"{string.Join(", ", dependents)} depend on it");
-            return new PruneDecision(snapshot, true, policy.OlderThan is null ? $"older than the newest {policy.Keep}" : $"older than {DurationText.Format(policy.OlderThan.Value)}");
+                return new PruneDecision(snapshot, false, PruneReason.DependedOn, $"{string.Join(", ", dependents)} depend on it");
+            return policy.OlderThan is { } olderThan
+                ? new PruneDecision(snapshot, true, PruneReason.OlderThanAge, $"older than {DurationText.Format(olderThan)}")
+                : new PruneDecision(snapshot, true, PruneReason.BeyondNewest, $"older than the newest {policy.Keep}");
         }).Reverse().ToList();
 
     private PruneDecision Apply(PruneDecision decision)
@@ -81,7 +112,7 @@ public sealed class SnapshotPruner(SnapshotEngine engine, ProvisioningTransactio
         }
         catch (LxcSnapException e) when (e.Error is LxcSnapError.SnapshotInUse or LxcSnapError.ContainerRunning or LxcSnapError.SnapshotNotFound or LxcSnapError.ForeignContent)
         {
-            return decision with { Remove = false, Reason = e.Message };
+            return decision with { Remove = false, Why = PruneReason.NotDestroyable, Reason = e.Message };
         }
     }
 }

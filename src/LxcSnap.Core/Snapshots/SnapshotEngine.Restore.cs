@@ -6,7 +6,7 @@ namespace LxcSnap.Core.Snapshots;
 /// <summary>What a restore made.</summary>
 /// <param name="Container">The restored container.</param>
 /// <param name="Replaced">True when an existing container of that name was replaced (--force).</param>
-public sealed record RestoreResult(ContainerRef Container, SnapshotName From, bool Replaced, string Method);
+public sealed record RestoreResult(ContainerRef Container, SnapshotName From, bool Replaced, CopyMethod Method);
 
 public sealed partial class SnapshotEngine
 {
@@ -50,7 +50,7 @@ public sealed partial class SnapshotEngine
         cancellation.ThrowIfCancellationRequested();
         var replaced = staging.Publish(replaceExisting: replacing, rootfsDurable: plan.RootfsDurableWhenCopied);
         staging.Close(_notice);
-        return new RestoreResult(target, name, replaced, plan.Description);
+        return new RestoreResult(target, name, replaced, plan.Method);
     }
 
     private Interop.LxcContainer OpenSnapshot(ContainerRef location, SnapshotName name) =>

@@ -4,7 +4,7 @@ using LxcSnap.Core.Store;
 namespace LxcSnap.Core.Snapshots;
 
 /// <summary>What a snapshot made, and how it was copied.</summary>
-public sealed record SnapshotResult(SnapshotInfo Snapshot, string Method);
+public sealed record SnapshotResult(SnapshotInfo Snapshot, CopyMethod Method);
 
 public sealed partial class SnapshotEngine
 {
@@ -52,7 +52,7 @@ public sealed partial class SnapshotEngine
         cancellation.ThrowIfCancellationRequested();
         staging.Publish(replaceExisting: false, rootfsDurable: plan.RootfsDurableWhenCopied);
         staging.Close(_notice);
-        return new SnapshotResult(Store.Find(name)!, plan.Description);
+        return new SnapshotResult(Store.Find(name)!, plan.Method);
     }
 
     /// <summary>Throws <see cref="LxcSnapError.ContainerNotFound"/> unless the container exists: a check to make before anything is created.</summary>

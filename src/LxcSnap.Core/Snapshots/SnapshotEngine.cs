@@ -158,7 +158,6 @@ public sealed partial class SnapshotEngine
     {
         if (plan.OwnCopy && plan.Source is { } backing && ContainerCopy.Handles(source.Ref, backing))
             return CopyContainer(staging, source.Ref, backing, plan, cancellation);
-        plan = plan.OwnCopy ? plan.CopiedBy("liblxc rsync") : plan;
         try
         {
             source.Clone(staging.Staged, plan.Flags, plan.BackingStoreType, describedAs: staging.Final).Dispose();
@@ -189,7 +188,7 @@ public sealed partial class SnapshotEngine
                 keepMacAddresses: plan.Flags.HasFlag(CloneFlags.KeepMacAddress),
                 cancellation);
             CrashPoints.Reach("clone.copied");
-            return plan.CopiedBy(method.Describe());
+            return plan.CopiedBy(method);
         }
         catch (FileSystemCallException e)
         {

@@ -29,7 +29,7 @@ public sealed class BtrfsTests : IDisposable
         var taken = engine.Snapshot("web");
         LxcSandbox.WriteFile(web, "/srv/index.html", "v2");
 
-        Assert.Equal("native btrfs snapshot", taken.Method);
+        Assert.Equal("native btrfs snapshot", taken.Method.Description);
         var snapshot = _sandbox.Snapshot("web_0");
         Assert.Equal([Subvolume(web), Subvolume(snapshot)], Subvolumes());
         Assert.Equal("v1", LxcSandbox.ReadFile(snapshot, "/srv/index.html"));
@@ -40,7 +40,7 @@ public sealed class BtrfsTests : IDisposable
         var copy = engine.Restore("web_0", "web_copy");
         var replaced = engine.Restore("web_0", "web", force: true);
 
-        Assert.Equal("native btrfs snapshot", copy.Method);
+        Assert.Equal("native btrfs snapshot", copy.Method.Description);
         Assert.Equal("v1", LxcSandbox.ReadFile(copy.Container, "/srv/index.html"));
         Assert.Contains("lxc.uts.name = web_copy", File.ReadAllText(copy.Container.ConfigFile));
         Assert.True(replaced.Replaced);
@@ -68,7 +68,7 @@ public sealed class BtrfsTests : IDisposable
         // Not a timing (the machine's speed drifts): what the kernel did. A subvolume snapshot
         // shares every extent, so the store's snapshot took no data of its own. (A reflink copy
         // would share them too, but would be no subvolume.)
-        Assert.Equal("native btrfs snapshot", taken.Method);
+        Assert.Equal("native btrfs snapshot", taken.Method.Description);
         Assert.Contains(Subvolume(_sandbox.Snapshot("web_1")), Subvolumes());
         Assert.Contains("/srv/f1000", Shell.Check("find", LxcSandbox.Layers(_sandbox.Snapshot("web_1")).Writable, "-name", "f1000"));
         var exclusive = Shell.Check("btrfs", "filesystem", "du", "-s", "--raw", LxcSandbox.Layers(_sandbox.Snapshot("web_1")).Writable)
@@ -87,7 +87,7 @@ public sealed class BtrfsTests : IDisposable
 
         var taken = engine.Snapshot("web");
 
-        Assert.StartsWith("full copy", taken.Method);
+        Assert.Equal("full copy (liblxc rsync)", taken.Method.Description);
         Assert.Contains(notices, n => n.Contains("a native snapshot of", StringComparison.Ordinal) && n.Contains("full copy", StringComparison.Ordinal));
         var snapshot = new Core.Containers.ContainerRef(elsewhere.StorePath, "web_0");
         Assert.Equal("v1", LxcSandbox.ReadFile(snapshot, "/srv/index.html"));
@@ -102,7 +102,7 @@ public sealed class BtrfsTests : IDisposable
 
         var taken = _sandbox.Engine().Snapshot("web");
 
-        Assert.Equal("full copy (reflink)", taken.Method);
+        Assert.Equal("full copy (reflink)", taken.Method.Description);
         Assert.Empty(TreeAttributes.Differences(LxcSandbox.Layers(web).Writable, LxcSandbox.Layers(_sandbox.Snapshot("web_0")).Writable));
         Assert.Empty(Subvolumes());
     }

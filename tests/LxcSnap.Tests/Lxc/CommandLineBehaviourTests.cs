@@ -45,7 +45,9 @@ public sealed class CommandLineBehaviourTests : IDisposable
         var versions = JsonDocument.Parse(PublishedCli.Run(_sandbox.Cli("--json", "-l", "web")).Stdout).RootElement;
 
         Assert.Equal("web_0", created.GetProperty("snapshot").GetProperty("name").GetString());
-        Assert.Equal("full copy (copy_file_range)", created.GetProperty("method").GetString());
+        Assert.Equal("fullCopy", created.GetProperty("copy").GetProperty("method").GetString());
+        Assert.Equal(["copyFileRange"], created.GetProperty("copy").GetProperty("dataCopiedBy").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("full copy (copy_file_range)", created.GetProperty("copy").GetProperty("description").GetString());
         Assert.Equal(_sandbox.StorePath, containers.GetProperty("store").GetString());
         Assert.Equal(["web"], containers.GetProperty("containers").EnumerateArray().Select(e => e.GetString()));
         var snapshots = versions.GetProperty("snapshots").EnumerateArray().ToList();
@@ -53,8 +55,25 @@ public sealed class CommandLineBehaviourTests : IDisposable
         Assert.Equal("first", snapshots[0].GetProperty("comment").GetString());
         Assert.Equal(JsonValueKind.Null, snapshots[1].GetProperty("comment").ValueKind);
         Assert.Equal("dir", snapshots[0].GetProperty("backingStore").GetString());
-        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$", snapshots[0].GetProperty("time").GetString());
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", snapshots[0].GetProperty("time").GetString());
         Assert.Equal(Path.Combine(_sandbox.StorePath, "web_1"), snapshots[1].GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public void Logfile_receives_liblxcs_log_at_the_priority_given_and_quiet_keeps_stderr_to_errors()
+    {
+        _sandbox.CreateBusybox("web");
+        var log = Path.Combine(_sandbox.Root, "lxc.log");
+
+        var snapshot = PublishedCli.Run(_sandbox.Cli("-o", log, "--logpriority", "TRACE", "web"));
+        var quiet = PublishedCli.Run(_sandbox.Cli("-q", "--snapshot-path", Path.Combine(_sandbox.Root, "no-store"), "-l"));
+        var failed = PublishedCli.Run(_sandbox.Cli("-q", "-d", "web_9"));
+
+        Assert.Equal(0, snapshot.ExitCode);
+        Assert.Contains(" TRACE ", File.ReadAllText(log));
+        Assert.Equal((0, "", ""), (quiet.ExitCode, quiet.Stdout, quiet.Stderr)); // without -q: "the snapshot store ... does not exist"
+        Assert.Equal(1, failed.ExitCode);
+        Assert.StartsWith("lxc-snap: no snapshot 'web_9'", failed.Stderr);
     }
 
     [Fact]

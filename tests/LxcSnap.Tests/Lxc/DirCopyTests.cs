@@ -21,7 +21,7 @@ public sealed class DirCopyTests
 
         var result = sandbox.Engine().Snapshot("web");
 
-        Assert.Equal("full copy (reflink)", result.Method);
+        Assert.Equal("full copy (reflink)", result.Method.Description);
         var copy = LxcSandbox.Layers(sandbox.Snapshot("web_0")).Writable;
         Assert.Empty(TreeAttributes.Differences(rootfs, copy));
         Assert.Contains("shared", Shell.Check("filefrag", "-v", Path.Combine(copy, EveryKindOfEntry.DataFile)));
@@ -38,7 +38,7 @@ public sealed class DirCopyTests
 
         var restored = engine.Restore("web_0", "web_copy");
 
-        Assert.Equal("full copy (reflink)", restored.Method);
+        Assert.Equal("full copy (reflink)", restored.Method.Description);
         var snapshotRootfs = LxcSandbox.Layers(sandbox.Snapshot("web_0")).Writable;
         Assert.Empty(TreeAttributes.Differences(snapshotRootfs, LxcSandbox.Layers(restored.Container).Writable));
         var config = File.ReadAllText(restored.Container.ConfigFile);
@@ -58,7 +58,7 @@ public sealed class DirCopyTests
 
         var result = sandbox.Engine().Snapshot("web");
 
-        Assert.Equal("full copy (copy_file_range)", result.Method);
+        Assert.Equal("full copy (copy_file_range)", result.Method.Description);
         var copy = LxcSandbox.Layers(sandbox.Snapshot("web_0")).Writable;
         Assert.Empty(TreeAttributes.Differences(rootfs, copy));
         var sparse = TreeAttributes.AllocatedBlocks(Path.Combine(copy, EveryKindOfEntry.SparseFile));

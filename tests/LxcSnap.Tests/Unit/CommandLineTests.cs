@@ -114,4 +114,39 @@ public sealed class CommandLineTests
         foreach (var name in CommandLineSyntax.HelpNames)
             Assert.IsType<System.CommandLine.Help.HelpAction>(new CommandLineSyntax().Parse([name]).Action);
     }
+
+    [Theory]
+    [InlineData("unknown option '--lxcpth': did you mean '--lxcpath'?", "--lxcpth", "/srv/lxc", "mysql")]
+    [InlineData("unknown option '--snapshotpath': did you mean '--snapshot-path'?", "--snapshotpath", "/s", "-l")]
+    [InlineData("unknown option '--lable': did you mean '--label'?", "begin", "web", "--lable", "ci")]
+    [InlineData("unknown option '-x'.", "-x", "web")]
+    [InlineData("--keep takes a number of snapshots (0 or more), not 'x'.", "prune", "web", "--keep", "x")]
+    [InlineData("--keep takes a number of snapshots (0 or more), not '-1'.", "prune", "web", "--keep", "-1")]
+    [InlineData("run needs the COMMAND to run, after '--': lxc-snap run NAME", "run", "web")]
+    [InlineData("run needs the container's NAME: lxc-snap run NAME", "run", "--", "make")]
+    [InlineData("end needs the container's NAME: lxc-snap end NAME", "end", "--success")]
+    [InlineData("--logpriority takes one of TRACE, DEBUG, INFO, NOTICE, WARN, ERROR, CRIT, ALERT, FATAL, not 'loud'.", "-o", "/tmp/log", "--logpriority", "loud", "web")]
+    [InlineData("--logpriority sets the level of -o/--logfile: give the log file too.", "--logpriority", "debug", "web")]
+    [InlineData("name the container once: as NAME or as -n NAME.", "-n", "web", "db")]
+    [InlineData("-n/--name names a container", "-n", "web", "-d", "web_1")]
+    public void Mistakes_are_named_in_the_words_of_the_command_line(string message, params string[] args) =>
+        Assert.Contains(message, UsageError(args));
+
+    [Fact]
+    public void LXC_conventions_name_the_container_quieten_and_log()
+    {
+        Assert.Equal(new CliRequest(CliMode.Snapshot) { Target = "web" }, Parse("-n", "web"));
+        Assert.Equal(new CliRequest(CliMode.ListSnapshots) { Target = "web", Quiet = true }, Parse("-l", "--name", "web", "-q"));
+        Assert.Equal(new CliRequest(CliMode.Run) { Target = "web", Command = ["make", "-j2"], LogFile = "/tmp/log", LogPriority = "DEBUG" },
+            Parse("run", "web", "-o", "/tmp/log", "--logpriority", "debug", "--", "make", "-j2"));
+    }
+
+    [Fact]
+    public void A_subcommands_usage_names_its_own_arguments_once()
+    {
+        var help = new StringWriter();
+        new CommandLineSyntax().Parse(["run", "--help"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = help });
+        Assert.Contains("lxc-snap run <NAME> <COMMAND>... [options]", help.ToString());
+        Assert.Single(help.ToString().Split('\n'), line => line.TrimStart().StartsWith("<NAME>", StringComparison.Ordinal));
+    }
 }
