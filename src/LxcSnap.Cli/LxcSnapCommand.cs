@@ -25,11 +25,11 @@ internal static class LxcSnapCommand
         // Before anything is touched, a command that changes something turns Ctrl+C into an
         // orderly interruption. One that only reads (--version, the listings) is ended by it as
         // any reader is: the guard's signal thread was a tenth of their start-up.
-        using var interruption = request.ChangesNothing ? null : new InterruptionGuard();
+        using var interruption = request.ChangesNothing ? null : new InterruptionGuard(stderr);
         var cancellation = interruption?.Token ?? CancellationToken.None;
         try
         {
-            return Execute(request, stdout, stderr, cancellation);
+            return Execute(request, stdout, stderr, interruption);
         }
         catch (Exception e) when (cancellation.IsCancellationRequested
                                   && e is OperationCanceledException or LxcSnapException { Error: LxcSnapError.LxcFailed })
@@ -51,8 +51,9 @@ internal static class LxcSnapCommand
         }
     }
 
-    private static int Execute(CliRequest request, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    private static int Execute(CliRequest request, TextWriter stdout, TextWriter stderr, InterruptionGuard? interruption)
     {
+        var cancellation = interruption?.Token ?? CancellationToken.None;
         if (request.Mode == CliMode.Version)
         {
             var (liblxc, problem) = LxcVersion();
@@ -67,7 +68,26 @@ internal static class LxcSnapCommand
         var comment = request.CommentFile is null ? null : CommentFile.Read(request.CommentFile);
         if (request.LogFile is not null)
             Core.Interop.LxcLibrary.UseLogFile(request.LogFile, request.LogPriority);
-        var engine = CreateEngine(request, stderr);
+        var progress = request.ChangesNothing ? null
+            : ProgressDisplay.ForTerminal(stderr, request.Quiet, request.Mode == CliMode.Restore ? $"restoring {request.Target} to {request.NewName}" : $"copying {request.Target}");
+        var notices = NoticeWriter(stderr, request.Quiet, progress);
+        var engine = CreateEngine(request, notices);
+        engine.Progress = progress is null ? null : progress.Report;
+        if (interruption is not null && progress is not null)
+            interruption.BeforeMessage = progress.Clear;
+        try
+        {
+            return Act(request, comment, engine, stdout, notices, interruption, cancellation);
+        }
+        finally
+        {
+            progress?.Clear();
+        }
+    }
+
+    private static int Act(CliRequest request, SnapshotComment? comment, SnapshotEngine engine, TextWriter stdout,
+        Action<string> notices, InterruptionGuard? interruption, CancellationToken cancellation)
+    {
         var output = request.Json ? (IResultWriter)new JsonResultWriter(stdout) : new TextResultWriter(stdout);
 
         switch (request.Mode)
@@ -77,11 +97,11 @@ internal static class LxcSnapCommand
                 break;
             case CliMode.ListContainers:
                 if (!engine.Store.Exists)
-                    NoticeWriter(stderr, request.Quiet)($"the snapshot store {engine.Store.Path} does not exist (nothing was snapshotted into it yet).");
+                    notices($"the snapshot store {engine.Store.Path} does not exist (nothing was snapshotted into it yet).");
                 output.Containers(engine.Store, engine.Store.Containers());
                 break;
             case CliMode.ListSnapshots:
-                ListSnapshots(engine, request, output, stderr);
+                ListSnapshots(engine, request.Target!, request.Json, output, notices);
                 break;
             case CliMode.Restore:
                 output.Restore(engine.Restore(request.Target!, request.NewName!, request.Force, cancellation));
@@ -91,7 +111,7 @@ internal static class LxcSnapCommand
                 output.Destroyed(engine.Store, request.Target!);
                 break;
             default:
-                return new ProvisioningCommands(engine, output, NoticeWriter(stderr, request.Quiet)).Execute(request, cancellation);
+                return new ProvisioningCommands(engine, output, notices, interruption).Execute(request, cancellation);
         }
         return ExitCodes.Success;
     }
@@ -100,11 +120,9 @@ internal static class LxcSnapCommand
     /// -l NAME: the listing on stdout; on stderr, what is wrong with a snapshot's metadata, and a
     /// word when there is nothing to list (so that an empty stdout is never mistaken for an answer).
     /// </summary>
-    private static void ListSnapshots(SnapshotEngine engine, CliRequest request, IResultWriter output, TextWriter stderr)
+    private static void ListSnapshots(SnapshotEngine engine, string container, bool json, IResultWriter output, Action<string> notices)
     {
-        var container = request.Target!;
-        var notices = NoticeWriter(stderr, request.Quiet);
-        var snapshots = engine.Store.Snapshots(container, withBacking: request.Json); // only JSON shows the backing store
+        var snapshots = engine.Store.Snapshots(container, withBacking: json); // only JSON shows the backing store
         var roles = new ProvisioningTransactions(engine, notices).Roles(container);
         foreach (var problem in snapshots.SelectMany(s => s.Problems))
             notices(problem);
@@ -117,11 +135,15 @@ internal static class LxcSnapCommand
         output.Snapshots(engine.Store, container, snapshots, roles);
     }
 
-    /// <summary>Notes for people on stderr: progress, recovery, what was skipped; none with -q.</summary>
-    private static Action<string> NoticeWriter(TextWriter stderr, bool quiet) =>
-        quiet ? _ => { } : note => stderr.WriteLine($"lxc-snap: {ErrorReporter.Printable(note)}");
+    /// <summary>Notes for people on stderr: progress, recovery, what was skipped; none with -q. A progress line gives way to them.</summary>
+    private static Action<string> NoticeWriter(TextWriter stderr, bool quiet, ProgressDisplay? progress) =>
+        quiet ? _ => { } : note =>
+        {
+            progress?.Clear();
+            stderr.WriteLine($"lxc-snap: {ErrorReporter.Printable(note)}");
+        };
 
-    private static SnapshotEngine CreateEngine(CliRequest request, TextWriter stderr)
+    private static SnapshotEngine CreateEngine(CliRequest request, Action<string> notices)
     {
         var lxcPath = request.LxcPath ?? DefaultLxcPath(request);
         if (request.LxcPath is not null && request.Mode != CliMode.Restore && !Directory.Exists(lxcPath))
@@ -129,7 +151,7 @@ internal static class LxcSnapCommand
             throw new LxcSnapException(LxcSnapError.InvalidArgument,
                 $"lxcpath {Printable.Quote(request.LxcPath)} does not exist: give the directory that holds your containers.");
         }
-        return SnapshotEngine.ForPaths(lxcPath, request.SnapshotPath, NoticeWriter(stderr, request.Quiet));
+        return SnapshotEngine.ForPaths(lxcPath, request.SnapshotPath, notices);
     }
 
     // Listing needs no liblxc: it reads the store. Everything else asks liblxc for its default.

@@ -6,11 +6,23 @@ using LxcSnap.Core.Snapshots;
 namespace LxcSnap.Cli;
 
 /// <summary>Carries out run, begin, end and prune through LxcSnap.Core.</summary>
-internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter output, Action<string> notice)
+/// <param name="interruption">Told what an interruption leads to at each step; null when nothing can interrupt.</param>
+internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter output, Action<string> notice, InterruptionGuard? interruption)
 {
     private readonly ProvisioningTransactions _transactions = new(engine, notice);
 
-    public int Execute(CliRequest request, CancellationToken stopRequested) => request.Mode switch
+    public int Execute(CliRequest request, CancellationToken stopRequested)
+    {
+        if (request.Mode == CliMode.End)
+        {
+            interruption?.Explain(() => request.Succeeded
+                ? $"the after snapshot of {request.Target} is finished first (it is taken whole or not at all)."
+                : $"the restore of {request.Target} is finished first: a restore is never cut off half-way.");
+        }
+        return Dispatch(request, stopRequested);
+    }
+
+    private int Dispatch(CliRequest request, CancellationToken stopRequested) => request.Mode switch
     {
         CliMode.Run => Run(request, stopRequested),
         CliMode.Begin when request.Recover => Report(_transactions.BeginRecovering(request.Target!, request.Label, stopRequested)),
@@ -33,17 +45,25 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
             ?? throw new LxcSnapException(LxcSnapError.InvalidArgument,
                 $"command '{request.Command[0]}' not found: give a path or a program on PATH. Nothing was snapshotted.");
         var exitCode = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var (ended, result) = new ProvisioningRunner(_transactions).Run(
             new ProvisioningRequest(request.Target!, request.Label, request.KeepFailed),
             (begun, stop) =>
             {
                 notice($"provisioning '{begun.Label}' of {begun.Container}: before snapshot {begun.Before}");
+                // A restore copies what the before snapshot copied: about as long.
+                var snapshotSeconds = clock.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+                var commandRunning = true;
+                interruption?.Explain(() =>
+                    (commandRunning ? $"stopping {Path.GetFileName(executable)} (SIGTERM), then restoring " : "restoring ") +
+                    $"{begun.Container} from {begun.Before}, which takes about as long as that snapshot did ({snapshotSeconds} s). Do not kill lxc-snap meanwhile.");
                 exitCode = ChildCommand.Run([executable, .. request.Command.Skip(1)], new Dictionary<string, string>
                 {
                     ["LXCSNAP_CONTAINER"] = begun.Container,
                     ["LXCSNAP_LXCPATH"] = begun.LxcPath,
                     ["LXCSNAP_BEFORE"] = begun.Before,
                 }, stdoutToStderr: request.Json, stop);
+                commandRunning = false;
                 return exitCode == 0;
             },
             stopRequested);

@@ -51,8 +51,9 @@ internal static class ContainerCopy
     /// <param name="keepName">Keep lxc.uts.name (a snapshot, or a restore under the original name).</param>
     /// <param name="keepMacAddresses">Keep the MAC addresses, as liblxc's KEEPMACADDR.</param>
     /// <returns>How the layer's file contents were copied.</returns>
+    /// <param name="progress">Told how far the copy of the layer, the long part, is.</param>
     public static ContentCopyMethod Copy(ContainerRef source, BackingStore store, ContainerRef target, bool keepName, bool keepMacAddresses,
-        CancellationToken cancellation = default)
+        Action<CopyProgress>? progress = null, CancellationToken cancellation = default)
     {
         var overlay = store.Kind == BackingStoreKind.Overlay;
         var layer = Path.GetFullPath(overlay ? store.OverlayDelta! : RootfsOf(store)).TrimEnd('/');
@@ -66,7 +67,7 @@ internal static class ContainerCopy
         // The container's own files are few and small, the layer is the copy: two tree copies.
         // The config names the copy's own paths before the long part starts, so that a copy
         // interrupted there is discarded without anything pointing at the source.
-        TreeCopy.Copy(source.Directory, target.Directory, skip, parallelism: 1, cancellation);
+        TreeCopy.Copy(source.Directory, target.Directory, skip, parallelism: 1, cancellation: cancellation);
         ContainerConfig.RelocatePaths(target, source.Directory, target.Directory);
         string targetLayer;
         if (overlay)
@@ -96,7 +97,7 @@ internal static class ContainerCopy
         if (!keepMacAddresses)
             ContainerConfig.ReplaceValues(target, key => IsMacAddressKey(key) ? NewMacAddress() : null);
 
-        var method = TreeCopy.Copy(layer, targetLayer, cancellation: cancellation);
+        var method = TreeCopy.Copy(layer, targetLayer, progress: progress, cancellation: cancellation);
         if (!keepName)
             WriteHostname(overlay ? store.OverlayLower : null, targetLayer, target.Name);
         return method;

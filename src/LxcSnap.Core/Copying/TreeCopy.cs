@@ -22,8 +22,9 @@ internal static class TreeCopy
     /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/>, which must not exist yet.</summary>
     /// <param name="skip">Names directly inside <paramref name="source"/> that are left out.</param>
     /// <returns>The methods the file contents were copied with.</returns>
+    /// <param name="progress">Told after each entry is copied (from the copying threads).</param>
     public static ContentCopyMethod Copy(string source, string destination, IReadOnlySet<string>? skip = null,
-        int? parallelism = null, CancellationToken cancellation = default)
+        int? parallelism = null, Action<CopyProgress>? progress = null, CancellationToken cancellation = default)
     {
         var directories = new List<Entry>();
         var entries = new List<Entry>();
@@ -36,6 +37,9 @@ internal static class TreeCopy
         Walk(root, skip ?? new HashSet<string>(), directories, entries, links, firstNameOfInode, cancellation);
 
         var contents = new FileContentCopier();
+        var bytesTotal = entries.Where(e => e.Status.Kind == FileKind.Regular).Sum(e => e.Status.Size);
+        long bytesDone = 0;
+        var entriesDone = 0;
         var options = new ParallelOptions
         {
             MaxDegreeOfParallelism = parallelism ?? DefaultParallelism,
@@ -47,6 +51,11 @@ internal static class TreeCopy
             {
                 CopyEntry(entry, contents);
                 CrashPoints.Reach("tree-copy.entry");
+                if (progress is not null)
+                {
+                    var bytes = Interlocked.Add(ref bytesDone, entry.Status.Kind == FileKind.Regular ? entry.Status.Size : 0);
+                    progress(new CopyProgress(bytes, bytesTotal, Interlocked.Increment(ref entriesDone), entries.Count));
+                }
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)

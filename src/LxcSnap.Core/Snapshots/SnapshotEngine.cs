@@ -51,6 +51,12 @@ public sealed partial class SnapshotEngine
 
     public string LxcPath { get; }
 
+    /// <summary>
+    /// Told how far each copy lxc-snap makes itself is (dir and overlay containers), from the
+    /// copying threads; liblxc's own copies (rsync, native snapshots) report nothing.
+    /// </summary>
+    public Action<Copying.CopyProgress>? Progress { get; set; }
+
     public SnapshotStore Store { get; }
 
     /// <summary>liblxc's version string; throws a clear error when liblxc is missing or too old.</summary>
@@ -157,7 +163,7 @@ public sealed partial class SnapshotEngine
     private CopyPlan CloneInto(Staging staging, LxcContainer source, CopyPlan plan, CancellationToken cancellation)
     {
         if (plan.OwnCopy && plan.Source is { } backing && ContainerCopy.Handles(source.Ref, backing))
-            return CopyContainer(staging, source.Ref, backing, plan, cancellation);
+            return CopyContainer(staging, source.Ref, backing, plan, Progress, cancellation);
         try
         {
             source.Clone(staging.Staged, plan.Flags, plan.BackingStoreType, describedAs: staging.Final).Dispose();
@@ -179,14 +185,15 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>Our own copy of a dir or overlay container (see <see cref="ContainerCopy"/>); the method used names the plan.</summary>
-    private static CopyPlan CopyContainer(Staging staging, ContainerRef source, BackingStore backing, CopyPlan plan, CancellationToken cancellation)
+    private static CopyPlan CopyContainer(Staging staging, ContainerRef source, BackingStore backing, CopyPlan plan,
+        Action<Copying.CopyProgress>? progress, CancellationToken cancellation)
     {
         try
         {
             var method = ContainerCopy.Copy(source, backing, staging.Staged,
                 keepName: plan.Flags.HasFlag(CloneFlags.KeepName),
                 keepMacAddresses: plan.Flags.HasFlag(CloneFlags.KeepMacAddress),
-                cancellation);
+                progress, cancellation);
             CrashPoints.Reach("clone.copied");
             return plan.CopiedBy(method);
         }

@@ -77,6 +77,31 @@ public sealed class CommandLineBehaviourTests : IDisposable
     }
 
     [Fact]
+    public void A_long_copy_shows_its_progress_on_a_terminal_and_nothing_on_a_pipe()
+    {
+        var web = _sandbox.CreateBusybox("web");
+        // 300 MB in 600 files: a copy that lasts past the half second before progress is shown.
+        var filler = Path.Combine(LxcSandbox.Layers(web).Writable, "filler");
+        Directory.CreateDirectory(filler);
+        var block = new byte[512 * 1024];
+        new Random(7).NextBytes(block);
+        for (var i = 0; i < 600; i++)
+            File.WriteAllBytes(Path.Combine(filler, $"f{i}"), block);
+        var typescript = Path.Combine(_sandbox.Root, "terminal");
+
+        // script(1) runs lxc-snap on a pseudo-terminal and keeps every byte it wrote there.
+        var onTerminal = Shell.Run("script", "-q", "-e", "-c", Core.CommandText.Of(PublishedCli.Path, "-P", _sandbox.LxcPath, "web"), typescript);
+        var onPipe = PublishedCli.Run(_sandbox.Cli("web"));
+
+        Assert.True(onTerminal.ExitCode == 0, onTerminal.ToString());
+        var screen = File.ReadAllText(typescript);
+        Assert.Matches(@"lxc-snap: copying web: [0-9.]+ [kMG]?B of 31[0-9.]+ MB, [0-9,]+ of [0-9,]+ files, [0-9.]+ [kMG]?B/s", screen);
+        Assert.Contains("Created snapshot web_0", screen);
+        Assert.True(onPipe.ExitCode == 0, onPipe.ToString());
+        Assert.Equal("", onPipe.Stderr);
+    }
+
+    [Fact]
     public void Without_liblxc_it_says_which_package_to_install()
     {
         _sandbox.CreateBusybox("web");

@@ -107,16 +107,53 @@ public sealed class ProvisioningCommandTests : IDisposable
         }
 
         Shell.Check("kill", "-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Both are a few lines: reading one to its end cannot block the other.
         var stdout = process.StandardOutput.ReadToEnd();
+        var stderr = process.StandardError.ReadToEnd();
         Assert.True(process.WaitForExit(60_000));
 
         Assert.Equal(exitCode, process.ExitCode);
         Assert.Contains("restored web from web_0", stdout);
+        // Said the moment the stop came, before the command had ended or the restore begun.
+        Assert.Matches(@"lxc-snap: interrupted: stopping sh \(SIGTERM\), then restoring web from web_0, which takes about as long as that snapshot did \(\d+\.\d s\)\. Do not kill lxc-snap meanwhile\.",
+            stderr);
         Assert.False(File.Exists(marker));
         var listing = PublishedCli.Run(_sandbox.Cli("-l", "web")).Stdout;
         Assert.Contains("Provisioning 'provisioning': before, rolled back after", listing);
         Assert.DoesNotContain("succeeded", listing);
         Assert.Equal(["web_0"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
+    }
+
+    [Fact]
+    public void A_second_Ctrl_C_says_why_lxc_snap_waits_and_the_restore_still_finishes()
+    {
+        var web = _sandbox.CreateBusybox("web");
+        var marker = Path.Combine(LxcSandbox.Layers(web).Writable, "half-done");
+        // A command that takes a while to stop: the second SIGINT comes while lxc-snap waits for it.
+        using var process = Shell.Start(PublishedCli.Path,
+            _sandbox.Cli("run", "web", "--", "sh", "-c", $"echo started > '{marker}'; trap 'sleep 2; kill $!; exit 1' TERM; sleep 60 & wait"));
+        var deadline = Stopwatch.StartNew();
+        while (!File.Exists(marker))
+        {
+            Assert.False(process.HasExited);
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "the command never started");
+            Thread.Sleep(20);
+        }
+
+        var pid = process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Shell.Check("kill", "-INT", pid);
+        Thread.Sleep(500);
+        Shell.Check("kill", "-INT", pid);
+        // Both are a few lines: reading one to its end cannot block the other.
+        var stdout = process.StandardOutput.ReadToEnd();
+        var stderr = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000));
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("lxc-snap: interrupted: stopping sh (SIGTERM), then restoring web from web_0", stderr);
+        Assert.Contains("lxc-snap: interrupted again: lxc-snap exits as soon as that is done, so that nothing is left half-done", stderr);
+        Assert.Contains("restored web from web_0", stdout);
+        Assert.False(File.Exists(marker));
     }
 
     [Fact]
