@@ -18,7 +18,7 @@ internal sealed class ProgressDisplay(TextWriter stderr, string what)
     private const long ShownFromBytes = 64_000_000;
     private const int ShownFromEntries = 5_000;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly Lock _gate = new();
+    private readonly object _gate = new();
     private TimeSpan _drawnAt = -Interval;
     private bool _shown;
 
