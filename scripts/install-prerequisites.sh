@@ -27,6 +27,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# pandoc renders the man page when packaging/build-deb.sh builds the Debian package (a test builds,
+# installs and removes it); without its recommends it is three packages.
+if ! command -v pandoc >/dev/null 2>&1; then
+    echo "Installing pandoc..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pandoc >/dev/null
+fi
+
 if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
     # Microsoft's documented installer for Linux distributions without a packaged SDK.
     echo "Installing the .NET 10 SDK..."
