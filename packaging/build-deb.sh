@@ -26,7 +26,7 @@ install -D -m 0644 "$repo/packaging/completions/lxc-snap.bash" "$root/usr/share/
 install -D -m 0644 "$repo/packaging/completions/_lxc-snap" "$root/usr/share/zsh/vendor-completions/_lxc-snap"
 docs="$root/usr/share/doc/lxc-snap"
 install -d "$docs"
-install -m 0644 "$repo/README.md" "$repo/docs/json.md" "$repo/docs/lxc-snap.schema.json" "$repo/docs/reliability.md" "$docs/"
+install -m 0644 "$repo/README.md" "$repo"/docs/*.md "$repo/docs/lxc-snap.schema.json" "$docs/"
 cat >"$docs/copyright" <<COPYRIGHT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: lxc-snap

@@ -3,7 +3,7 @@ using LxcSnap.Core;
 namespace LxcSnap.Tasks;
 
 /// <summary>
-/// The stable codes of the LxcSnap tasks' errors and warnings (README: "MSBuild error codes").
+/// The stable codes of the LxcSnap tasks' errors and warnings (docs/msbuild.md: "Error codes").
 /// Users suppress or promote them by code, so a code never changes meaning.
 /// </summary>
 internal static class ErrorCodes
