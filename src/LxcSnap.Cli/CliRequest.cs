@@ -19,7 +19,8 @@ internal enum CliMode
 internal sealed record CliRequest(CliMode Mode)
 {
     /// <summary>Only reads: --version and the listings.</summary>
-    public bool ChangesNothing => Mode is CliMode.Version or CliMode.ListContainers or CliMode.ListSnapshots;
+    public bool ChangesNothing => Mode is CliMode.Version or CliMode.ListContainers or CliMode.ListSnapshots
+                                  || (DryRun && Mode is CliMode.Destroy or CliMode.Restore);
 
     /// <summary>The container (snapshot, list) or snapshot (restore, destroy) acted on.</summary>
     public string? Target { get; init; }

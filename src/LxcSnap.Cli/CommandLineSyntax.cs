@@ -17,7 +17,7 @@ internal sealed partial class CommandLineSyntax
           lxc-snap -l                      list the containers that have snapshots
           lxc-snap -l NAME                 list NAME's versions with their times and comments
           lxc-snap -r NAME_N NEWNAME       restore version N to the container NEWNAME
-          lxc-snap -d NAME_N               destroy a snapshot
+          lxc-snap -d NAME_N               destroy a snapshot (--dry-run: only say what -r or -d would do)
 
         Provisioning transactions: a snapshot before, a snapshot after success, a restore on failure.
           lxc-snap run NAME [--label L] [--keep-failed] -- COMMAND [ARGS...]
@@ -110,6 +110,11 @@ internal sealed partial class CommandLineSyntax
         Description = "Print the result as JSON (schema in docs/json.md).",
     };
 
+    private readonly Option<bool> _dryRunRoot = new("--dry-run")
+    {
+        Description = "With -d or -r: make every check, say what would be done, change nothing.",
+    };
+
     private readonly Option<bool> _version = new("--version")
     {
         Description = "Show lxc-snap's and liblxc's versions.",
@@ -145,7 +150,7 @@ internal sealed partial class CommandLineSyntax
     {
         Root = new Command("lxc-snap", Summary);
         Root.Arguments.Add(_names);
-        foreach (var option in new Option[] { _list, _restore, _destroy, _commentFile, _name, _lxcPath, _snapshotPath, _allowRunning, _force, _json, _quiet, _logFile, _logPriority, _version })
+        foreach (var option in new Option[] { _list, _restore, _destroy, _commentFile, _name, _lxcPath, _snapshotPath, _allowRunning, _force, _dryRunRoot, _json, _quiet, _logFile, _logPriority, _version })
             Root.Options.Add(option);
         AddProvisioningCommands();
         // With subcommands, System.CommandLine requires one unless the root can act by itself;
@@ -207,6 +212,8 @@ internal sealed partial class CommandLineSyntax
             return Usage("--allow-running applies only when taking a snapshot.");
         if (common.Force && !restoring)
             return Usage("--force applies only to -r (restore).");
+        if (parse.GetValue(_dryRunRoot) && !restoring && !destroying)
+            return Usage("--dry-run applies to -d, -r and prune.");
 
         if (listing)
         {
@@ -223,13 +230,13 @@ internal sealed partial class CommandLineSyntax
         {
             string[] operands = [.. parse.GetValue(_restore) ?? [], .. names];
             return operands.Length == 2
-                ? (common with { Mode = CliMode.Restore, Target = operands[0], NewName = operands[1] }, null)
+                ? (common with { Mode = CliMode.Restore, Target = operands[0], NewName = operands[1], DryRun = parse.GetValue(_dryRunRoot) }, null)
                 : Usage("-r needs a snapshot and a new name: lxc-snap -r NAME_N NEWNAME.");
         }
         if (destroying)
         {
             return names.Length == 0
-                ? (common with { Mode = CliMode.Destroy, Target = parse.GetValue(_destroy) }, null)
+                ? (common with { Mode = CliMode.Destroy, Target = parse.GetValue(_destroy), DryRun = parse.GetValue(_dryRunRoot) }, null)
                 : Usage($"unexpected argument after -d: {string.Join(" ", names)}.");
         }
         return names.Length switch

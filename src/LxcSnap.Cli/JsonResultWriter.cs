@@ -30,11 +30,12 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
             Context.SnapshotListJson);
 
     public void Restore(RestoreResult result) =>
-        Write(new RestoredJson(result.Container.Name, result.Container.LxcPath, result.From.ToString(), result.Replaced, Describe(result.Method)),
+        Write(new RestoredJson(result.Container.Name, result.Container.LxcPath, result.From.ToString(), result.Replaced,
+                result.Method is { } method ? Describe(method) : null, DryRun: result.Method is null),
             Context.RestoredJson);
 
-    public void Destroyed(SnapshotStore store, string snapshot) =>
-        Write(new DestroyedJson(store.Path, snapshot), Context.DestroyedJson);
+    public void Destroyed(SnapshotStore store, string snapshot, bool dryRun) =>
+        Write(new DestroyedJson(store.Path, snapshot, dryRun), Context.DestroyedJson);
 
     public void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null) =>
         Write(new TransactionDocumentJson(Describe(record) with { RolledBackFirst = rolledBackFirst is null ? null : Describe(rolledBackFirst) }),
@@ -112,8 +113,8 @@ internal sealed record PruneJson(string Container, bool DryRun, IReadOnlyList<Pr
 internal sealed record SnapshotCreatedJson(SnapshotJson Snapshot, CopyJson Copy) : JsonDocument;
 internal sealed record ContainerListJson(string Store, IReadOnlyList<string> Containers) : JsonDocument;
 internal sealed record SnapshotListJson(string Store, string Container, IReadOnlyList<SnapshotJson> Snapshots) : JsonDocument;
-internal sealed record RestoredJson(string Container, string LxcPath, string Snapshot, bool Replaced, CopyJson Copy) : JsonDocument;
-internal sealed record DestroyedJson(string Store, string Snapshot) : JsonDocument;
+internal sealed record RestoredJson(string Container, string LxcPath, string Snapshot, bool Replaced, CopyJson? Copy, bool DryRun) : JsonDocument;
+internal sealed record DestroyedJson(string Store, string Snapshot, bool DryRun) : JsonDocument;
 internal sealed record VersionJson(string Version, string? Liblxc, string? LiblxcProblem) : JsonDocument;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]

@@ -104,11 +104,11 @@ internal static class LxcSnapCommand
                 ListSnapshots(engine, request.Target!, request.Json, output, notices);
                 break;
             case CliMode.Restore:
-                output.Restore(engine.Restore(request.Target!, request.NewName!, request.Force, cancellation));
+                output.Restore(engine.Restore(request.Target!, request.NewName!, request.Force, request.DryRun, cancellation));
                 break;
             case CliMode.Destroy:
-                engine.Destroy(request.Target!);
-                output.Destroyed(engine.Store, request.Target!);
+                engine.Destroy(request.Target!, request.DryRun);
+                output.Destroyed(engine.Store, request.Target!, request.DryRun);
                 break;
             default:
                 return new ProvisioningCommands(engine, output, notices, interruption).Execute(request, cancellation);

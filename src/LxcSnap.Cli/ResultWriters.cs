@@ -13,7 +13,7 @@ internal interface IResultWriter
     void Containers(SnapshotStore store, IReadOnlyList<string> containers);
     void Snapshots(SnapshotStore store, string container, IReadOnlyList<SnapshotInfo> snapshots, IReadOnlyDictionary<string, SnapshotRole> roles);
     void Restore(RestoreResult result);
-    void Destroyed(SnapshotStore store, string snapshot);
+    void Destroyed(SnapshotStore store, string snapshot, bool dryRun);
     /// <param name="rolledBackFirst">begin --recover: the interrupted transaction rolled back before this one began.</param>
     void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null);
     void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun);
@@ -129,11 +129,22 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
         }
     }
 
-    public void Restore(RestoreResult result) =>
+    public void Restore(RestoreResult result)
+    {
+        if (result.Method is not { } method)
+        {
+            stdout.WriteLine(result.Replaced
+                ? $"Would restore {result.From} to {result.Container.Name}, replacing the existing {result.Container.Name} in {result.Container.LxcPath} (dry run: nothing was changed)."
+                : $"Would restore {result.From} to a new container {result.Container.Name} in {result.Container.LxcPath} (dry run: nothing was changed).");
+            return;
+        }
         stdout.WriteLine(result.Replaced
-            ? $"Restored container {result.From.Container} from {result.From} to {result.Container.Name}, replacing the previous {result.Container.Name} ({result.Method.Description})."
-            : $"Restored container {result.From.Container} from {result.From} to {result.Container.Name} ({result.Method.Description}).");
+            ? $"Restored container {result.From.Container} from {result.From} to {result.Container.Name}, replacing the previous {result.Container.Name} ({method.Description})."
+            : $"Restored container {result.From.Container} from {result.From} to {result.Container.Name} ({method.Description}).");
+    }
 
-    public void Destroyed(SnapshotStore store, string snapshot) =>
-        stdout.WriteLine($"Destroyed snapshot {snapshot} in {store.Path}.");
+    public void Destroyed(SnapshotStore store, string snapshot, bool dryRun) =>
+        stdout.WriteLine(dryRun
+            ? $"Would destroy snapshot {snapshot} in {store.Path} (dry run: nothing was changed)."
+            : $"Destroyed snapshot {snapshot} in {store.Path}.");
 }

@@ -12,10 +12,23 @@ public sealed partial class SnapshotEngine
     /// it is deleted, so it is listed whole or not at all. Its version number is never handed out
     /// again.
     /// </summary>
-    public void Destroy(string snapshot)
+    /// <param name="dryRun">
+    /// Make the same checks, as the store is now, and change nothing: not even what interrupted
+    /// runs left is finished first, as the real destroy does.
+    /// </param>
+    public void Destroy(string snapshot, bool dryRun = false)
     {
         var name = SnapshotName.Parse(snapshot);
         var location = Store.Locate(name);
+        if (dryRun)
+        {
+            if (!PathAccess.Exists(location.ConfigFile))
+                throw SnapshotMissing(name);
+            RefuseIfInUse(name, location, repairRecords: false);
+            using var snapshotLxc = OpenSnapshot(location, name);
+            RefuseIfSnapshotRunning(snapshotLxc, name);
+            return;
+        }
         // An lxc-snap killed while destroying this very snapshot took it out of sight: finishing
         // that is what was asked for.
         if (Recover(Store.Path, LxcPath).Contains(location))
@@ -46,10 +59,14 @@ public sealed partial class SnapshotEngine
         removal.Close(_notice);
     }
 
-    private void RefuseIfInUse(SnapshotName name, ContainerRef location)
+    /// <param name="repairRecords">First finish the copies interrupted runs left and put LXC's records of them right (not in a dry run).</param>
+    private void RefuseIfInUse(SnapshotName name, ContainerRef location, bool repairRecords = true)
     {
-        RecoverStagesDependingOn(location);
-        Dependencies.Reconcile(location);
+        if (repairRecords)
+        {
+            RecoverStagesDependingOn(location);
+            Dependencies.Reconcile(location);
+        }
         var dependents = Dependencies.Dependents(location);
         if (dependents.Count > 0)
         {

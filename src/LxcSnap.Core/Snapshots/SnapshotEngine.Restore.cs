@@ -6,7 +6,8 @@ namespace LxcSnap.Core.Snapshots;
 /// <summary>What a restore made.</summary>
 /// <param name="Container">The restored container.</param>
 /// <param name="Replaced">True when an existing container of that name was replaced (--force).</param>
-public sealed record RestoreResult(ContainerRef Container, SnapshotName From, bool Replaced, CopyMethod Method);
+/// <param name="Method">How it was copied; null for a dry run, which copies nothing.</param>
+public sealed record RestoreResult(ContainerRef Container, SnapshotName From, bool Replaced, CopyMethod? Method);
 
 public sealed partial class SnapshotEngine
 {
@@ -16,12 +17,25 @@ public sealed partial class SnapshotEngine
     /// <paramref name="newName"/> is refused unless <paramref name="force"/>; then the restored copy
     /// is made complete first and swapped in atomically, so the old container is never lost.
     /// </summary>
-    public RestoreResult Restore(string snapshot, string newName, bool force = false, CancellationToken cancellation = default)
+    /// <param name="dryRun">
+    /// Make the same checks, as the lxcpath and store are now, and change nothing: the result says
+    /// whether an existing container would be replaced.
+    /// </param>
+    public RestoreResult Restore(string snapshot, string newName, bool force = false, bool dryRun = false, CancellationToken cancellation = default)
     {
         var name = SnapshotName.Parse(snapshot);
         ContainerName.Validate(newName, "new container");
         var source = Store.Locate(name);
         var target = InLxcPath(newName);
+        if (dryRun)
+        {
+            if (!PathAccess.Exists(source.ConfigFile))
+                throw SnapshotMissing(name);
+            var wouldReplace = CheckTarget(target, force, repairRecords: false);
+            using var snapshotLxc = OpenSnapshot(source, name);
+            RefuseIfSnapshotRunning(snapshotLxc, name);
+            return new RestoreResult(target, name, wouldReplace, Method: null);
+        }
         Recover(LxcPath, Store.Path);
         // Checked before anything is written: a refusal leaves no trace. liblxc is not asked about
         // the snapshot yet: another lxc-snap may be destroying it, and liblxc would complain on
@@ -71,7 +85,8 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>Returns true when <paramref name="target"/> exists and may be replaced; throws when it may not.</summary>
-    private bool CheckTarget(ContainerRef target, bool force)
+    /// <param name="repairRecords">First finish the copies interrupted runs left and put LXC's records of them right (not in a dry run).</param>
+    private bool CheckTarget(ContainerRef target, bool force, bool repairRecords = true)
     {
         if (!PathAccess.Exists(target.ConfigFile))
         {
@@ -92,8 +107,11 @@ public sealed partial class SnapshotEngine
             throw new LxcSnapException(LxcSnapError.ContainerRunning, $"container '{target.Name}' is running and cannot be replaced",
                 [new Remedy.RunCommand(CommandText.Of("lxc-stop", "-P", target.LxcPath, "-n", target.Name), "stops it")]);
         }
-        RecoverStagesDependingOn(target);
-        Dependencies.Reconcile(target);
+        if (repairRecords)
+        {
+            RecoverStagesDependingOn(target);
+            Dependencies.Reconcile(target);
+        }
         var dependents = Dependencies.Dependents(target);
         if (dependents.Count > 0)
         {

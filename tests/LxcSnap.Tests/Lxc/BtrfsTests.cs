@@ -40,7 +40,7 @@ public sealed class BtrfsTests : IDisposable
         var copy = engine.Restore("web_0", "web_copy");
         var replaced = engine.Restore("web_0", "web", force: true);
 
-        Assert.Equal("native btrfs snapshot", copy.Method.Description);
+        Assert.Equal("native btrfs snapshot", copy.Method!.Description);
         Assert.Equal("v1", LxcSandbox.ReadFile(copy.Container, "/srv/index.html"));
         Assert.Contains("lxc.uts.name = web_copy", File.ReadAllText(copy.Container.ConfigFile));
         Assert.True(replaced.Replaced);

@@ -38,7 +38,7 @@ public sealed class DirCopyTests
 
         var restored = engine.Restore("web_0", "web_copy");
 
-        Assert.Equal("full copy (reflink)", restored.Method.Description);
+        Assert.Equal("full copy (reflink)", restored.Method!.Description);
         var snapshotRootfs = LxcSandbox.Layers(sandbox.Snapshot("web_0")).Writable;
         Assert.Empty(TreeAttributes.Differences(snapshotRootfs, LxcSandbox.Layers(restored.Container).Writable));
         var config = File.ReadAllText(restored.Container.ConfigFile);

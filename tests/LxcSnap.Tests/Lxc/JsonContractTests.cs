@@ -53,6 +53,8 @@ public sealed class JsonContractTests : IDisposable
         var listedWithRoles = Succeeds("-l", "web");
         var dryRun = Succeeds("prune", "web", "--keep", "1", "--dry-run");
         var pruned = Succeeds("prune", "web", "--keep", "2");
+        var wouldDestroy = Succeeds("-d", "web_2", "--dry-run");
+        var wouldReplace = Succeeds("-r", "web_1", "copy", "--force", "--dry-run");
         var destroyed = Succeeds("-d", "web_2");
 
         Assert.Equal(Shell.Check("lxc-create", "--version").Trim(), version.GetProperty("liblxc").GetString());
@@ -70,7 +72,12 @@ public sealed class JsonContractTests : IDisposable
         Assert.True(dryRun.GetProperty("dryRun").GetBoolean());
         Assert.Equal(["beyondNewest", "beyondNewest", "amongNewest"], dryRun.GetProperty("snapshots").EnumerateArray().Select(s => s.GetProperty("reason").GetString()));
         Assert.Equal([true, false, false], pruned.GetProperty("snapshots").EnumerateArray().Select(s => s.GetProperty("destroy").GetBoolean()));
+        Assert.True(wouldDestroy.GetProperty("dryRun").GetBoolean());
+        Assert.True(wouldReplace.GetProperty("dryRun").GetBoolean());
+        Assert.True(wouldReplace.GetProperty("replaced").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, wouldReplace.GetProperty("copy").ValueKind);
         Assert.Equal("web_2", destroyed.GetProperty("snapshot").GetString());
+        Assert.False(destroyed.GetProperty("dryRun").GetBoolean());
         Assert.Equal(["web_1"], StoreSnapshots());
     }
 

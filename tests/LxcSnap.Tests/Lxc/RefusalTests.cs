@@ -137,5 +137,33 @@ public sealed class RefusalTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_sandbox.LxcPath, ".lxcsnap", "staging")));
     }
 
+    [Fact]
+    public void Dry_runs_say_what_minus_d_and_minus_r_would_do_and_change_nothing()
+    {
+        var other = _sandbox.Container("other");
+        LxcSandbox.WriteFile(other, "/etc/motd", "old content");
+        LxcSandbox.Start(other);
+        var before = _sandbox.Fingerprint(running: other);
+
+        var destroy = PublishedCli.Run(_sandbox.Cli("-d", "mysql_0", "--dry-run"));
+        var restore = PublishedCli.Run(_sandbox.Cli("-r", "mysql_0", "fresh", "--dry-run"));
+        var replaceRunning = PublishedCli.Run(_sandbox.Cli("-r", "mysql_0", "other", "--force", "--dry-run"));
+        LxcSandbox.Stop(other);
+        var stopped = _sandbox.Fingerprint();
+        var replace = PublishedCli.Run(_sandbox.Cli("-r", "mysql_0", "other", "--force", "--dry-run"));
+
+        Assert.Equal((0, $"Would destroy snapshot mysql_0 in {_sandbox.StorePath} (dry run: nothing was changed).\n"), (destroy.ExitCode, destroy.Stdout));
+        Assert.Equal((0, $"Would restore mysql_0 to a new container fresh in {_sandbox.LxcPath} (dry run: nothing was changed).\n"), (restore.ExitCode, restore.Stdout));
+        // Refused as the real restore refuses it.
+        Assert.Equal(1, replaceRunning.ExitCode);
+        Assert.Contains("container 'other' is running", replaceRunning.Stderr);
+        Assert.Equal(0, replace.ExitCode);
+        Assert.Contains("Would restore mysql_0 to other, replacing the existing other", replace.Stdout);
+        Assert.Equal("old content", LxcSandbox.ReadFile(other, "/etc/motd"));
+        Assert.Empty(before.Differences(_sandbox.Fingerprint(running: other)));
+        Assert.Empty(stopped.Differences(_sandbox.Fingerprint()));
+        Assert.Equal(["base", "mysql", "other"], LxcSandbox.ListedByLxc(_sandbox.LxcPath));
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }

@@ -129,8 +129,15 @@ public sealed class CommandLineTests
     [InlineData("--logpriority sets the level of -o/--logfile: give the log file too.", "--logpriority", "debug", "web")]
     [InlineData("name the container once: as NAME or as -n NAME.", "-n", "web", "db")]
     [InlineData("-n/--name names a container", "-n", "web", "-d", "web_1")]
+    [InlineData("--dry-run applies to -d, -r and prune.", "--dry-run", "web")]
     public void Mistakes_are_named_in_the_words_of_the_command_line(string message, params string[] args) =>
         Assert.Contains(message, UsageError(args));
+
+    [Fact]
+    public void Dry_runs_of_destroy_and_restore_are_requests_of_their_own() =>
+        Assert.Equal(
+            [new CliRequest(CliMode.Destroy) { Target = "web_1", DryRun = true }, new CliRequest(CliMode.Restore) { Target = "web_1", NewName = "web", Force = true, DryRun = true }],
+            [Parse("-d", "web_1", "--dry-run"), Parse("-r", "web_1", "web", "--force", "--dry-run")]);
 
     [Fact]
     public void LXC_conventions_name_the_container_quieten_and_log()
