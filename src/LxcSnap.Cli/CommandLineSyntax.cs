@@ -107,7 +107,7 @@ internal sealed partial class CommandLineSyntax
     private readonly Option<bool> _json = new("--json")
     {
         Recursive = true,
-        Description = "Print the result as JSON (schema in docs/json.md).",
+        Description = "Print the result, or the error, as one JSON document on stdout (schema version 1: docs/json.md).",
     };
 
     private readonly Option<bool> _dryRunRoot = new("--dry-run")

@@ -67,7 +67,11 @@ internal static class LxcSnapCommand
         // Everything the user named is checked before liblxc is touched or anything is made.
         var comment = request.CommentFile is null ? null : CommentFile.Read(request.CommentFile);
         if (request.LogFile is not null)
+        {
+            // Opened now, so that a log file that cannot be written is refused before anything is done.
             Core.Interop.LxcLibrary.UseLogFile(request.LogFile, request.LogPriority);
+            Core.Interop.LxcLibrary.EnsureLoaded();
+        }
         var progress = request.ChangesNothing ? null
             : ProgressDisplay.ForTerminal(stderr, request.Quiet, request.Mode == CliMode.Restore ? $"restoring {request.Target} to {request.NewName}" : $"copying {request.Target}");
         var notices = NoticeWriter(stderr, request.Quiet, progress);
