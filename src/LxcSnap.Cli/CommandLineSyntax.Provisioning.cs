@@ -19,7 +19,7 @@ internal sealed partial class CommandLineSyntax
     private readonly Option<bool> _recover = new("--recover") { Description = "Roll back an open transaction with the same label first (one an interrupted run left)." };
     private readonly Option<bool> _success = new("--success") { Description = "Provisioning succeeded." };
     private readonly Option<bool> _failure = new("--failure") { Description = "Provisioning failed: restore NAME." };
-    private readonly Option<int?> _keep = new("--keep") { Description = "Keep the newest N snapshots.", HelpName = "N", CustomParser = ParseCount };
+    private readonly Option<int?> _keep = new("--keep") { Description = "Keep the newest N snapshots (run, end --success: after the after snapshot).", HelpName = "N", CustomParser = ParseCount };
     private readonly Option<string?> _olderThan = new("--older-than") { Description = "Only destroy snapshots older than this (30m, 12h, 7d, 2w, 1d12h).", HelpName = "DURATION" };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Show what would be destroyed; destroy nothing." };
 
@@ -29,6 +29,7 @@ internal sealed partial class CommandLineSyntax
         _run.Arguments.Add(_command);
         _run.Options.Add(_label);
         _run.Options.Add(_keepFailed);
+        _run.Options.Add(_keep);
 
         _begin.Arguments.Add(_transactionContainer);
         _begin.Options.Add(_label);
@@ -40,6 +41,7 @@ internal sealed partial class CommandLineSyntax
         _end.Options.Add(_success);
         _end.Options.Add(_failure);
         _end.Options.Add(_keepFailed);
+        _end.Options.Add(_keep);
 
         _prune.Arguments.Add(_transactionContainer);
         _prune.Options.Add(_keep);
@@ -54,6 +56,8 @@ internal sealed partial class CommandLineSyntax
     {
         var command = parse.CommandResult.Command;
         var (container, words) = ContainerAndCommand(parse);
+        if ((command == _run || command == _end) && parse.GetValue(_keep) == 0)
+            return Usage($"--keep of {command.Name} is 1 or more: the after snapshot is the newest, and is kept.");
         var request = common with
         {
             Target = container,
@@ -66,6 +70,7 @@ internal sealed partial class CommandLineSyntax
                 Mode = CliMode.Run,
                 KeepFailed = parse.GetValue(_keepFailed),
                 Command = words,
+                Keep = parse.GetValue(_keep),
             }, null);
         }
         if (command == _begin)
@@ -84,7 +89,9 @@ internal sealed partial class CommandLineSyntax
                 return Usage("end needs exactly one of --success and --failure.");
             if (success && parse.GetValue(_keepFailed))
                 return Usage("--keep-failed applies only with --failure.");
-            return (request with { Mode = CliMode.End, Succeeded = success, KeepFailed = parse.GetValue(_keepFailed) }, null);
+            if (!success && parse.GetValue(_keep) is not null)
+                return Usage("--keep applies only with --success: a failed provisioning takes no after snapshot.");
+            return (request with { Mode = CliMode.End, Succeeded = success, KeepFailed = parse.GetValue(_keepFailed), Keep = parse.GetValue(_keep) }, null);
         }
         var keep = parse.GetValue(_keep);
         var olderThan = parse.GetValue(_olderThan);

@@ -38,7 +38,7 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
         Write(new DestroyedJson(store.Path, snapshot, dryRun), Context.DestroyedJson);
 
     public void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null) =>
-        Write(new TransactionDocumentJson(Describe(record) with { RolledBackFirst = rolledBackFirst is null ? null : Describe(rolledBackFirst) }),
+        Write(new TransactionDocumentJson(Describe(record) with { RolledBackFirst = rolledBackFirst is null ? null : Describe(rolledBackFirst) }, record.Pruned),
             Context.TransactionDocumentJson);
 
     public void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun) =>
@@ -108,7 +108,7 @@ internal sealed record TransactionJson(string Id, string Container, string LxcPa
 }
 internal sealed record CopyJson(string Method, IReadOnlyList<string> DataCopiedBy, bool LowerLayerShared, string Description);
 internal sealed record PruneDecisionJson(string Snapshot, bool Destroy, string Reason, string Explanation);
-internal sealed record TransactionDocumentJson(TransactionJson Transaction) : JsonDocument;
+internal sealed record TransactionDocumentJson(TransactionJson Transaction, IReadOnlyList<string> Pruned) : JsonDocument;
 internal sealed record PruneJson(string Container, bool DryRun, IReadOnlyList<PruneDecisionJson> Snapshots) : JsonDocument;
 internal sealed record SnapshotCreatedJson(SnapshotJson Snapshot, CopyJson Copy) : JsonDocument;
 internal sealed record ContainerListJson(string Store, IReadOnlyList<string> Containers) : JsonDocument;

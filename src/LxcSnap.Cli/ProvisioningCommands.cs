@@ -27,7 +27,7 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
         CliMode.Run => Run(request, stopRequested),
         CliMode.Begin when request.Recover => Report(_transactions.BeginRecovering(request.Target!, request.Label, stopRequested)),
         CliMode.Begin => Report(_transactions.Begin(request.Target!, request.Label, request.Replace, stopRequested)),
-        CliMode.End when request.Succeeded => Report(_transactions.Succeed(request.Target!, request.Label)),
+        CliMode.End when request.Succeeded => Report(_transactions.Succeed(request.Target!, request.Label, request.Keep)),
         CliMode.End => Report(_transactions.Fail(request.Target!, request.Label, request.KeepFailed)),
         CliMode.Prune => Prune(request),
         _ => throw new InvalidOperationException($"{request.Mode} is not a provisioning command."),
@@ -47,7 +47,7 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
         var exitCode = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (ended, result) = new ProvisioningRunner(_transactions).Run(
-            new ProvisioningRequest(request.Target!, request.Label, request.KeepFailed),
+            new ProvisioningRequest(request.Target!, request.Label, request.KeepFailed, Keep: request.Keep),
             (begun, stop) =>
             {
                 notice($"provisioning '{begun.Label}' of {begun.Container}: before snapshot {begun.Before}");

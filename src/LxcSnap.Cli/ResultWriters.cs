@@ -118,6 +118,8 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
             _ => throw new ArgumentOutOfRangeException(nameof(record), record.Outcome, "not an outcome of a provisioning transaction"),
         };
         stdout.WriteLine(summary);
+        if (record.Pruned.Count > 0)
+            stdout.WriteLine($"Pruned {string.Join(", ", record.Pruned)} of {record.Container}, keeping the newest.");
     }
 
     public void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun)

@@ -37,6 +37,9 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
     /// <summary>On failure, snapshot the failed state before restoring, for a post-mortem.</summary>
     public bool KeepFailed { get; set; }
 
+    /// <summary>After success, keep only the newest N snapshots of the container (LxcSnapKeep; empty: keep all).</summary>
+    public string? Keep { get; set; }
+
     [Output]
     public string? BeforeSnapshot { get; private set; }
 
@@ -61,10 +64,20 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
             Error(ErrorCodes.InvalidInput, "no provisioning targets to guard: set LxcSnapProvisioningTargets to the targets that provision the container.");
             return false;
         }
+        int? keep = null;
+        if (!string.IsNullOrWhiteSpace(Keep))
+        {
+            if (!int.TryParse(Keep.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var newest) || newest < 1)
+            {
+                Error(ErrorCodes.InvalidInput, $"LxcSnapKeep is '{Keep}': set it to the number of snapshots of the container to keep after provisioning, 1 or more, or leave it empty to keep them all.");
+                return false;
+            }
+            keep = newest;
+        }
 
         // The label is this project's every build: one left open can only be from a build that
         // died during provisioning (killed, machine reset), and it is restored first.
-        var request = new ProvisioningRequest(Container, label, KeepFailed, OpenTransactionPolicy.RecoverSameLabel);
+        var request = new ProvisioningRequest(Container, label, KeepFailed, OpenTransactionPolicy.RecoverSameLabel, keep);
         var runner = new ProvisioningRunner(LxcSnap());
         try
         {
@@ -119,6 +132,8 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
         {
             AfterSnapshot = ended.After;
             Log.LogMessage(MessageImportance.High, "LxcSnap: provisioning '{0}' of {1} succeeded: after snapshot {2}", ended.Label, Container, AfterSnapshot);
+            if (ended.Pruned.Count > 0)
+                Log.LogMessage(MessageImportance.High, "LxcSnap: pruned {0} of {1}, keeping the newest {2} (LxcSnapKeep)", string.Join(", ", ended.Pruned), Container, request.Keep);
             return;
         }
         RestoredFrom = ended.Before;

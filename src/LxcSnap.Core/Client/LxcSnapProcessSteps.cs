@@ -30,10 +30,15 @@ public sealed class LxcSnapProcessSteps(string cliPath, string? lxcPath, string?
     /// <remarks>Never cancelled: a restore cut off half-way helps nobody.</remarks>
     public ProvisioningRecord EndWith(ProvisioningRequest request, ProvisioningResult result)
     {
-        string[] outcome = result == ProvisioningResult.Succeeded ? ["--success"]
+        string[] outcome = result == ProvisioningResult.Succeeded
+            ? request.Keep is { } keep ? ["--success", "--keep", keep.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["--success"]
             : request.KeepFailed ? ["--failure", "--keep-failed"]
             : ["--failure"];
-        return Read(Run([.. Transaction("end", request), .. outcome], CancellationToken.None).GetProperty("transaction"));
+        var ended = Run([.. Transaction("end", request), .. outcome], CancellationToken.None);
+        var pruned = ended.TryGetProperty("pruned", out var names) && names.ValueKind == JsonValueKind.Array
+            ? names.EnumerateArray().Select(n => n.GetString() ?? "").ToList()
+            : [];
+        return Read(ended.GetProperty("transaction")) with { Pruned = pruned };
     }
 
     /// <summary>Runs lxc-snap with this host's paths and returns its JSON result; a failure is thrown.</summary>

@@ -38,6 +38,13 @@ public sealed record ProvisioningRecord
     /// <summary>With keep-failed: the snapshot of the failed state, taken before the restore.</summary>
     public string? FailedState { get; init; }
 
+    /// <summary>
+    /// The snapshots retention destroyed once this transaction succeeded (<see cref="ProvisioningRequest.Keep"/>):
+    /// reported by the run that pruned them, not kept in the journal.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Pruned { get; init; } = [];
+
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
 

@@ -30,8 +30,17 @@ public enum OpenTransactionPolicy
 /// <param name="Container">The container provisioning changes.</param>
 /// <param name="Label">The transaction's label; <see cref="ProvisioningTransactions.DefaultLabel"/> when null.</param>
 /// <param name="KeepFailed">On failure or cancellation, snapshot the failed state before restoring.</param>
+/// <param name="Keep">After success, prune the container's snapshots to the newest N (1 or more), by the rules of prune.</param>
 public sealed record ProvisioningRequest(string Container, string? Label = null, bool KeepFailed = false,
-    OpenTransactionPolicy OpenTransaction = OpenTransactionPolicy.Refuse);
+    OpenTransactionPolicy OpenTransaction = OpenTransactionPolicy.Refuse, int? Keep = null)
+{
+    /// <summary>Throws <see cref="LxcSnapError.InvalidArgument"/> unless <paramref name="keep"/> is null or 1 or more: checked before the before snapshot.</summary>
+    public static void ValidateKeep(int? keep)
+    {
+        if (keep < 1)
+            throw new LxcSnapException(LxcSnapError.InvalidArgument, $"the snapshots to keep after provisioning must be 1 or more (the after snapshot is the newest), not {keep}.");
+    }
+}
 
 /// <summary>
 /// The two steps of a provisioning transaction, done in this process (<see cref="ProvisioningTransactions"/>)
@@ -58,8 +67,11 @@ public interface IProvisioningSteps
 /// </summary>
 public sealed class ProvisioningRunner(IProvisioningSteps steps)
 {
-    public (ProvisioningRecord Begun, ProvisioningRecord? RolledBackFirst) Begin(ProvisioningRequest request, CancellationToken cancellation = default) =>
-        steps.Begin(request, cancellation);
+    public (ProvisioningRecord Begun, ProvisioningRecord? RolledBackFirst) Begin(ProvisioningRequest request, CancellationToken cancellation = default)
+    {
+        ProvisioningRequest.ValidateKeep(request.Keep);
+        return steps.Begin(request, cancellation);
+    }
 
     /// <summary>Ends the transaction with <paramref name="result"/>; not cancellable: a half-done restore helps nobody.</summary>
     public ProvisioningRecord End(ProvisioningRequest request, ProvisioningResult result) => steps.EndWith(request, result);

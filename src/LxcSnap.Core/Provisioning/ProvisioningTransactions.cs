@@ -1,5 +1,6 @@
 using System.Globalization;
 using LxcSnap.Core.Containers;
+using LxcSnap.Core.Retention;
 using LxcSnap.Core.Snapshots;
 using LxcSnap.Core.Store;
 
@@ -94,8 +95,24 @@ public sealed class ProvisioningTransactions : IProvisioningSteps
         return (Begin(container, label, cancellation: cancellation), rolledBack);
     }
 
-    /// <summary>Provisioning succeeded: takes the after snapshot and closes the transaction.</summary>
-    public ProvisioningRecord Succeed(string container, string? label = null)
+    /// <summary>
+    /// Provisioning succeeded: takes the after snapshot and closes the transaction; then, with
+    /// <paramref name="keep"/>, prunes the container's snapshots to the newest that many by the
+    /// rules of prune (never the before snapshot of an open transaction, never one another container
+    /// depends on), and says which it destroyed in <see cref="ProvisioningRecord.Pruned"/>.
+    /// </summary>
+    public ProvisioningRecord Succeed(string container, string? label = null, int? keep = null)
+    {
+        ProvisioningRequest.ValidateKeep(keep);
+        var closed = CloseSucceeded(container, label);
+        if (keep is not { } newest)
+            return closed;
+        // After the journal's lock is released: pruning reads the journal for open transactions.
+        var decisions = new SnapshotPruner(_engine, this).Prune(container, new PrunePolicy(newest, null), dryRun: false);
+        return closed with { Pruned = decisions.Where(d => d.Remove).Select(d => d.Snapshot.Name.ToString()).ToList() };
+    }
+
+    private ProvisioningRecord CloseSucceeded(string container, string? label)
     {
         ContainerName.Validate(container, "container");
         label = ValidateLabel(label);
@@ -190,7 +207,7 @@ public sealed class ProvisioningTransactions : IProvisioningSteps
 
     ProvisioningRecord IProvisioningSteps.EndWith(ProvisioningRequest request, ProvisioningResult result) =>
         result == ProvisioningResult.Succeeded
-            ? Succeed(request.Container, request.Label)
+            ? Succeed(request.Container, request.Label, request.Keep)
             : Fail(request.Container, request.Label, request.KeepFailed);
 
     /// <summary>

@@ -125,6 +125,28 @@ public sealed class ProvisioningCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_with_keep_prunes_to_the_newest_after_success_and_never_after_a_failure()
+    {
+        _sandbox.CreateBusybox("web");
+
+        var first = PublishedCli.Run(_sandbox.Cli("run", "web", "--keep", "2", "--", "true"));
+        var second = PublishedCli.Run(_sandbox.Cli("--json", "run", "web", "--keep", "2", "--", "true"));
+        var failed = PublishedCli.Run(_sandbox.Cli("run", "web", "--keep", "2", "--", "false"));
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.DoesNotContain("Pruned", first.Stdout);
+        var pruned = JsonContract.Validated(second.Stdout, "run --keep 2 --json").GetProperty("pruned").EnumerateArray().Select(e => e.GetString());
+        Assert.Equal(["web_0", "web_1"], pruned);
+        Assert.Equal(1, failed.ExitCode);
+        Assert.DoesNotContain("Pruned", failed.Stdout);
+        // The failed run's before snapshot stays: only a success prunes.
+        Assert.Equal(["web_2", "web_3", "web_4"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
+        var third = PublishedCli.Run(_sandbox.Cli("run", "web", "--keep", "2", "--", "true"));
+        Assert.Contains("Pruned web_2, web_3, web_4 of web, keeping the newest.", third.Stdout);
+        Assert.Equal(["web_5", "web_6"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
+    }
+
+    [Fact]
     public void A_second_Ctrl_C_says_why_lxc_snap_waits_and_the_restore_still_finishes()
     {
         var web = _sandbox.CreateBusybox("web");

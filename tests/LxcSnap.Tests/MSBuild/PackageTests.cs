@@ -54,6 +54,23 @@ public sealed class PackageTests : IDisposable
     }
 
     [Fact]
+    public void LxcSnapKeep_prunes_to_the_newest_after_each_successful_build_and_a_bad_value_takes_no_snapshot()
+    {
+        _sandbox.CreateBusybox("web");
+
+        var bad = PackedTasks.Build(Consumer("web"), Packages, "LxcSnapKeep=0");
+        var builds = Enumerable.Range(0, 3).Select(_ => PackedTasks.Build(Consumer("web"), Packages, "LxcSnapKeep=2")).ToList();
+
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("error LXS001: LxcSnapKeep is '0': set it to the number of snapshots of the container to keep after provisioning, 1 or more", bad.Stdout);
+        Assert.All(builds, build => Assert.True(build.ExitCode == 0, build.ToString()));
+        Assert.DoesNotContain("pruned", builds[0].Stdout);
+        Assert.Contains("LxcSnap: pruned web_0, web_1 of web, keeping the newest 2 (LxcSnapKeep)", builds[1].Stdout);
+        Assert.Contains("LxcSnap: pruned web_2, web_3 of web, keeping the newest 2 (LxcSnapKeep)", builds[2].Stdout);
+        Assert.Equal(["web_4", "web_5"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
+    }
+
+    [Fact]
     public void An_unknown_container_fails_with_LXS002_and_makes_nothing()
     {
         _sandbox.CreateBusybox("web");

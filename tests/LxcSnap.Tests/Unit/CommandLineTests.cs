@@ -130,6 +130,8 @@ public sealed class CommandLineTests
     [InlineData("name the container once: as NAME or as -n NAME.", "-n", "web", "db")]
     [InlineData("-n/--name names a container", "-n", "web", "-d", "web_1")]
     [InlineData("--dry-run applies to -d, -r and prune.", "--dry-run", "web")]
+    [InlineData("--keep applies only with --success", "end", "web", "--failure", "--keep", "2")]
+    [InlineData("--keep of run is 1 or more", "run", "web", "--keep", "0", "--", "true")]
     public void Mistakes_are_named_in_the_words_of_the_command_line(string message, params string[] args) =>
         Assert.Contains(message, UsageError(args));
 
@@ -138,6 +140,12 @@ public sealed class CommandLineTests
         Assert.Equal(
             [new CliRequest(CliMode.Destroy) { Target = "web_1", DryRun = true }, new CliRequest(CliMode.Restore) { Target = "web_1", NewName = "web", Force = true, DryRun = true }],
             [Parse("-d", "web_1", "--dry-run"), Parse("-r", "web_1", "web", "--force", "--dry-run")]);
+
+    [Fact]
+    public void Run_and_end_take_the_number_of_snapshots_to_keep() =>
+        Assert.Equal(
+            [new CliRequest(CliMode.Run) { Target = "web", Command = ["true"], Keep = 3 }, new CliRequest(CliMode.End) { Target = "web", Succeeded = true, Keep = 3 }],
+            [Parse("run", "web", "--keep", "3", "--", "true"), Parse("end", "web", "--success", "--keep", "3")]);
 
     [Fact]
     public void LXC_conventions_name_the_container_quieten_and_log()
