@@ -43,6 +43,9 @@ public interface ILxcSnapshots : INukeBuild
     [Parameter("On failure, snapshot the failed state before restoring, for a post-mortem")]
     bool KeepFailed => TryGetValue<bool?>(() => KeepFailed) ?? false;
 
+    [Parameter("After a successful provisioning, keep only the newest N snapshots of the container (default: all)")]
+    int? Keep => TryGetValue<int?>(() => Keep);
+
     [Parameter("lxc-snap to run: an executable or lxc-snap.dll (default: the one in the LxcSnap.Nuke package, else lxc-snap on PATH)")]
     string? Cli => TryGetValue(() => Cli);
 
@@ -68,9 +71,13 @@ public interface ILxcSnapshots : INukeBuild
             Summarize(InHostTerms(() => LxcProvisioningGuard().SnapshotAfterOrRestore(result)));
         });
 
-    private ProvisioningGuard LxcProvisioningGuard() =>
-        new(new LxcSnapProcessSteps(LxcSnapCli(), LxcPath, SnapshotPath, line => Log.Information("{Notice}", line)),
-            Container!, Label, KeepFailed, notice => Log.Information("{Notice}", notice));
+    private ProvisioningGuard LxcProvisioningGuard()
+    {
+        if (Keep < 1)
+            throw new LxcSnapException(LxcSnapError.InvalidArgument, $"--lxc-keep is {Keep}: pass the number of snapshots to keep after provisioning, 1 or more, or leave it out to keep them all.");
+        return new(new LxcSnapProcessSteps(LxcSnapCli(), LxcPath, SnapshotPath, line => Log.Information("{Notice}", line)),
+            Container!, Label, KeepFailed, notice => Log.Information("{Notice}", notice), Keep);
+    }
 
     /// <summary>The step, with an lxc-snap error's remedies worded as this component's parameters.</summary>
     private static ProvisioningRecord InHostTerms(Func<ProvisioningRecord> step)

@@ -29,6 +29,17 @@ internal sealed class ActionInputs(IReadOnlyDictionary<string, string> environme
             _ => throw new ActionInputException($"input '{input}' is '{value}': use true or false."),
         };
     }
+
+    /// <summary>A whole number of at least <paramref name="minimum"/>; null when empty.</summary>
+    public int? Count(string input, int minimum, string meaning)
+    {
+        var value = Optional(input);
+        if (value is null)
+            return null;
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count >= minimum
+            ? count
+            : throw new ActionInputException($"input '{input}' is '{value}': give {meaning}, {minimum} or more, or leave it empty.");
+    }
 }
 
 /// <summary>An input the workflow gave that cannot be used; nothing was done.</summary>

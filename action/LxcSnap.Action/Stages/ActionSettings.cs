@@ -11,6 +11,11 @@ internal static class ActionSettings
     public const string SnapshotPath = "snapshot-path";
     public const string RestoreOnFailure = "restore-on-failure";
     public const string KeepFailed = "keep-failed";
+    public const string Keep = "keep";
+
+    /// <summary>The keep input, read the same way by both stages.</summary>
+    public static int? KeepOf(Runner.ActionInputs inputs) =>
+        inputs.Count(Keep, minimum: 1, "the number of snapshots of the container to keep after a successful job");
     public const string ReplaceOpen = "replace-open";
     public const string JobStatus = "job-status";
 

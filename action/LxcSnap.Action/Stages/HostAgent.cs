@@ -40,7 +40,7 @@ internal sealed class HostAgent(IReadOnlyDictionary<string, string> hostEnvironm
             // The stages are the runner's two steps: main begins, post ends as the job went.
             var runner = new ProvisioningRunner(transactions);
             var provisioning = new ProvisioningRequest(request.Container, request.Label, request.KeepFailed,
-                request.ReplaceOpen ? OpenTransactionPolicy.Abandon : OpenTransactionPolicy.Refuse);
+                request.ReplaceOpen ? OpenTransactionPolicy.Abandon : OpenTransactionPolicy.Refuse, request.Keep);
             var record = request.Operation switch
             {
                 HostOperation.SnapshotBefore => runner.Begin(provisioning).Begun,
@@ -71,6 +71,7 @@ internal sealed class HostAgent(IReadOnlyDictionary<string, string> hostEnvironm
         After = record.After,
         RestoredFrom = record.Outcome == ProvisioningOutcome.RolledBack ? record.Before : null,
         FailedState = record.FailedState,
+        Pruned = record.Pruned.Count > 0 ? record.Pruned : null,
         DurationSeconds = record.Duration?.TotalSeconds,
     };
 }

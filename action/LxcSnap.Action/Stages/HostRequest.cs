@@ -23,6 +23,8 @@ internal sealed record HostRequest
     /// <summary>Empty: the lxcpath followed by "snaps", as lxc-snap resolves it.</summary>
     public string? SnapshotPath { get; init; }
     public bool KeepFailed { get; init; }
+    /// <summary>After success, prune to the newest N snapshots (the keep input).</summary>
+    public int? Keep { get; init; }
     public bool ReplaceOpen { get; init; }
 
     /// <summary>
@@ -49,6 +51,8 @@ internal sealed record HostResult
     public string? After { get; init; }
     public string? RestoredFrom { get; init; }
     public string? FailedState { get; init; }
+    /// <summary>What retention destroyed after the after snapshot.</summary>
+    public IReadOnlyList<string>? Pruned { get; init; }
     public double? DurationSeconds { get; init; }
 
     public static HostResult Refused(string error) => new() { Succeeded = false, ErrorKind = "refused", Error = error };

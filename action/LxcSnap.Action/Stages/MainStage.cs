@@ -26,6 +26,7 @@ internal sealed class MainStage(ActionInputs inputs, FileCommands files, Workflo
         // Read now, so a typo fails before anything is made rather than at the end of the job.
         _ = inputs.Boolean(ActionSettings.RestoreOnFailure, whenEmpty: true);
         _ = inputs.Boolean(ActionSettings.KeepFailed, whenEmpty: false);
+        _ = ActionSettings.KeepOf(inputs);
 
         // Saved before the host is asked: should this container die before the answer comes, the
         // post stage knows there was a question, and ends the transaction if the host began one.

@@ -68,6 +68,7 @@ internal sealed class PostStage(ActionInputs inputs, FileCommands files, Workflo
         LxcPath = files.State(ActionSettings.State.LxcPath),
         SnapshotPath = files.State(ActionSettings.State.SnapshotPath),
         KeepFailed = inputs.Boolean(ActionSettings.KeepFailed, whenEmpty: false),
+        Keep = ActionSettings.KeepOf(inputs),
     };
 
     /// <summary>The transaction the main stage would have begun, from the inputs, if it is open.</summary>
@@ -79,6 +80,7 @@ internal sealed class PostStage(ActionInputs inputs, FileCommands files, Workflo
         LxcPath = inputs.Optional(ActionSettings.LxcPath),
         SnapshotPath = inputs.Optional(ActionSettings.SnapshotPath),
         KeepFailed = inputs.Boolean(ActionSettings.KeepFailed, whenEmpty: false),
+        Keep = ActionSettings.KeepOf(inputs),
         OnlyIfOpen = true,
     };
 
@@ -89,6 +91,8 @@ internal sealed class PostStage(ActionInputs inputs, FileCommands files, Workflo
         files.SetOutput(ActionSettings.Output.Outcome, "succeeded");
         files.AppendSummary(JobSummary.Table(container, $"{result.Before} → {result.After}", "succeeded: after snapshot taken", duration));
         commands.Log($"LxcSnap: the job succeeded; {container} snapshotted as {result.After} (before: {result.Before}).");
+        if (result.Pruned is { Count: > 0 } pruned)
+            commands.Log($"LxcSnap: pruned {string.Join(", ", pruned)} of {container}, keeping the newest (input keep).");
     }
 
     private void ReportRestored(string container, HostResult result, string status, TimeSpan duration)

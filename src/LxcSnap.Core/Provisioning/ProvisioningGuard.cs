@@ -21,13 +21,15 @@ public sealed class ProvisioningGuard
     /// <param name="label">The transaction's label; <see cref="ProvisioningTransactions.DefaultLabel"/> when null or empty.</param>
     /// <param name="keepFailed">On failure, snapshot the failed state before restoring, for a post-mortem.</param>
     /// <param name="notice">Receives notes meant for a person (the build log).</param>
-    public ProvisioningGuard(IProvisioningSteps steps, string container, string? label = null, bool keepFailed = false, Action<string>? notice = null)
+    /// <param name="keep">After success, prune the container's snapshots to the newest this many (1 or more); null keeps them all.</param>
+    public ProvisioningGuard(IProvisioningSteps steps, string container, string? label = null, bool keepFailed = false, Action<string>? notice = null,
+        int? keep = null)
     {
         if (string.IsNullOrWhiteSpace(container))
             throw new LxcSnapException(LxcSnapError.InvalidArgument, "no container given: name the container that provisioning changes.");
         _runner = new ProvisioningRunner(steps);
         // The build begins with its label every time: one left open is from a build that died.
-        _request = new ProvisioningRequest(container, string.IsNullOrWhiteSpace(label) ? null : label, keepFailed, OpenTransactionPolicy.RecoverSameLabel);
+        _request = new ProvisioningRequest(container, string.IsNullOrWhiteSpace(label) ? null : label, keepFailed, OpenTransactionPolicy.RecoverSameLabel, keep);
         _notice = notice;
     }
 
@@ -59,7 +61,8 @@ public sealed class ProvisioningGuard
     public static string Summary(ProvisioningRecord record) => record.Outcome switch
     {
         ProvisioningOutcome.Open => $"before snapshot {record.Before}",
-        ProvisioningOutcome.Succeeded => $"snapshots {record.Before} -> {record.After} ({record.DurationText})",
+        ProvisioningOutcome.Succeeded => $"snapshots {record.Before} -> {record.After} ({record.DurationText})" +
+            (record.Pruned.Count == 0 ? "" : $", pruned {string.Join(", ", record.Pruned)}"),
         ProvisioningOutcome.RolledBack => $"restored to {record.Before}" +
             (record.FailedState is null ? "" : $", failed state kept as {record.FailedState}"),
         ProvisioningOutcome.RollbackFailed => $"restore failed, left as it was; before snapshot {record.Before}",

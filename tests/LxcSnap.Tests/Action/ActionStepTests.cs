@@ -63,6 +63,30 @@ public sealed class ActionStepTests : IDisposable
     }
 
     [Fact]
+    public void Keep_prunes_to_the_newest_after_a_successful_job_and_a_bad_value_stops_the_main_stage()
+    {
+        var web = _sandbox.CreateBusybox("web");
+        Allow(Path.Combine(Path.GetTempPath(), "lxcsnap-tests", "*", "lxc", "web"));
+        Assert.Equal(0, PublishedCli.Run(_sandbox.Cli("web")).ExitCode);   // web_0, older than the job's pair
+
+        var bad = Step(extra: ("keep", "none"));
+        bad.RunJob(() => "success");
+        var step = Step(extra: ("keep", "2"));
+        step.RunJob(() =>
+        {
+            LxcSandbox.WriteFile(web, "/srv/app", "deployed");
+            return "success";
+        });
+
+        Assert.NotEqual(0, bad.Stage("main").ExitCode);
+        Assert.Contains(bad.Stage("main").Errors, e => e.Data.Contains("input 'keep' is 'none': give the number of snapshots of the container to keep after a successful job, 1 or more, or leave it empty.", StringComparison.Ordinal));
+        var post = step.Stage("post");
+        Assert.True(post.ExitCode == 0, post.ToString());
+        Assert.Contains("LxcSnap: pruned web_0 of web, keeping the newest (input keep).", post.Process.Stdout);
+        Assert.Equal(["web_1", "web_2"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
+    }
+
+    [Fact]
     public void A_failed_job_restores_the_container_to_its_before_snapshot()
     {
         var web = _sandbox.CreateBusybox("web");

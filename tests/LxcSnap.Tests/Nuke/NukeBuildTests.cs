@@ -29,6 +29,21 @@ public sealed class NukeBuildTests : IDisposable
     }
 
     [NukeFact]
+    public void Lxc_keep_prunes_to_the_newest_after_a_successful_build()
+    {
+        var web = _sandbox.CreateBusybox("web");
+
+        var first = NukeBuild.Run(_sandbox, "--marker", Marker(web), "--lxc-keep", "2");
+        var second = NukeBuild.Run(_sandbox, "--marker", Marker(web), "--lxc-keep", "2");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("snapshots web_2 -> web_3", second.Stdout);
+        Assert.Contains("pruned web_0, web_1", second.Stdout);
+        Assert.Equal(["web_2", "web_3"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
+    }
+
+    [NukeFact]
     public void A_build_whose_provisioning_fails_restores_the_container()
     {
         var web = _sandbox.CreateBusybox("web");
