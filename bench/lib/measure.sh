@@ -30,16 +30,20 @@ startup_case() {
     local case=$1 reps=$2 tools=$3; shift 3
     local ours=("$@")
     printf '%s\t%s\n' "$case" "${tools##* }" >>"$work/floors.tsv"
+    # The command line of one TOOL, into the array `command`.
+    local command
+    command_of() {
+        case $1 in
+            lxc-snap) command=("${ours[@]}") ;;
+            lxc-snapshot) command=(lxc-snapshot --version) ;;
+            hello) command=("$hello") ;;
+            hello-liblxc) command=("$hello_liblxc") ;;
+        esac
+    }
     case_started "$case"
     for _ in $(seq "$reps"); do
         for tool in lxc-snap $tools; do
-            local command
-            case $tool in
-                lxc-snap) command=("${ours[@]}") ;;
-                lxc-snapshot) command=(lxc-snapshot --version) ;;
-                hello) command=("$hello") ;;
-                hello-liblxc) command=("$hello_liblxc") ;;
-            esac
+            command_of "$tool"
             local started=$EPOCHREALTIME
             "${command[@]}" >/dev/null
             local ended=$EPOCHREALTIME
@@ -48,12 +52,7 @@ startup_case() {
     done
     case_ended "$case"
     for tool in lxc-snap $tools; do
-        case $tool in
-            lxc-snap) command=("${ours[@]}") ;;
-            lxc-snapshot) command=(lxc-snapshot --version) ;;
-            hello) command=("$hello") ;;
-            hello-liblxc) command=("$hello_liblxc") ;;
-        esac
+        command_of "$tool"
         /usr/bin/time -f %M -o "$work/peak" "${command[@]}" >/dev/null
         printf '%s\t%s\t\t%s\n' "$case" "$tool" "$(tail -1 "$work/peak")" >>"$work/results.tsv"
     done
