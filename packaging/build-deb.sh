@@ -10,15 +10,16 @@ output=$(mkdir -p "${1:-$repo/dist}" && cd "${1:-$repo/dist}" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The project's version, then the commit's time and id: every commit gives a newer, different
-# package version, so a rebuilt package never reuses one that apt has seen.
-project_version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/Directory.Build.props" | head -1)
-commit=$(TZ=UTC git -C "$repo" log -1 --format='%cd.%h' --date=format-local:'%Y%m%d%H%M%S' 2>/dev/null || echo "0.unknown")
-version="${project_version}+git${commit}"
-architecture=$(dpkg --print-architecture)
-
 root="$work/root"
 dotnet publish "$repo/src/LxcSnap.Cli" -c Release -o "$work/bin" --nologo -v quiet >&2  # stdout is for the .deb's path
+
+# lxc-snap's own version (from the git tags: 1.2.3, or 1.2.4-alpha.0.5 five commits after v1.2.3),
+# as Debian orders it (~ sorts a pre-release before its release), then when this package was built
+# and from which commit: a rebuilt package never reuses a version apt has seen.
+tool_version=$("$work/bin/lxc-snap" --json --version | jq -r .version)
+commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+version="${tool_version/-/\~}+$(date -u +%Y%m%d%H%M%S).g${commit}"
+architecture=$(dpkg --print-architecture)
 install -D -m 0755 "$work/bin/lxc-snap" "$root/usr/bin/lxc-snap"
 install -d "$root/usr/share/man/man1"
 pandoc --standalone --from markdown-smart --to man "$repo/docs/lxc-snap.1.md" | gzip -9n >"$root/usr/share/man/man1/lxc-snap.1.gz"

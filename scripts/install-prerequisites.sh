@@ -4,7 +4,7 @@
 # containers with it), clang and zlib1g-dev (NativeAOT links lxc-snap with them), xfsprogs,
 # btrfs-progs and attr (the reflink and btrfs tests make XFS and btrfs file systems and read
 # extended attributes), tmux (a test types
-# Ctrl+C into a real terminal), jq (a test reads lxc-snap's JSON times as docs/json.md shows), util-linux and procps (the fault-injection tests run commands in
+# Ctrl+C into a real terminal), jq (a test reads lxc-snap's JSON times as docs/json.md shows), zsh (the zsh completion is tested in it), util-linux and procps (the fault-injection tests run commands in
 # sessions of their own, as another user, and kill them by name), and the .NET 10 SDK when no
 # .NET 10 SDK is on the PATH.
 set -euo pipefail
@@ -14,7 +14,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-packages=(lxc lxc-templates busybox-static rsync ca-certificates curl clang zlib1g-dev xfsprogs btrfs-progs attr tmux jq util-linux procps)
+packages=(lxc lxc-templates busybox-static rsync ca-certificates curl clang zlib1g-dev xfsprogs btrfs-progs attr tmux jq zsh util-linux procps)
 # npx runs the action.yml validator in the tests; Debian's npm brings it where Node.js has none.
 command -v npx >/dev/null 2>&1 || packages+=(npm)
 missing=()

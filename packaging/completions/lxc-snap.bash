@@ -43,11 +43,11 @@ _lxc_snap() {
     local common="-P --lxcpath --snapshot-path --json -q --quiet -o --logfile --logpriority -h --help"
     local options
     case $subcommand in
-        run) options="--label --keep-failed" ;;
-        begin) options="--label --replace --recover" ;;
-        end) options="--label --success --failure --keep-failed" ;;
+        run) options="--label --keep-failed --keep --inputs-hash --skip-if-unchanged" ;;
+        begin) options="--label --replace --recover --inputs-hash --skip-if-unchanged" ;;
+        end) options="--label --success --failure --keep-failed --keep" ;;
         prune) options="--keep --older-than --dry-run" ;;
-        *) options="-l --list -r --restore -d --destroy -c --comment -n --name --allow-running -f --force --version" ;;
+        *) options="-l --list -r --restore -d --destroy -c --comment -n --name --allow-running -f --force --dry-run --version" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$options $common" -- "$cur"))

@@ -51,6 +51,9 @@ internal sealed record CliRequest(CliMode Mode)
     /// <summary>run: the command and its arguments.</summary>
     public IReadOnlyList<string> Command { get; init; } = [];
     public int? Keep { get; init; }
+    /// <summary>run, begin: a fingerprint of provisioning's inputs, and whether an unchanged one skips it.</summary>
+    public string? InputsHash { get; init; }
+    public bool SkipIfUnchanged { get; init; }
     public string? OlderThan { get; init; }
     public bool DryRun { get; init; }
 
@@ -59,7 +62,7 @@ internal sealed record CliRequest(CliMode Mode)
         other is not null && EqualityContract == other.EqualityContract
         && (Mode, Target, NewName, CommentFile, LxcPath, SnapshotPath, AllowRunning, Force, Json, Label, KeepFailed, Replace, Recover, Succeeded, Keep, OlderThan, DryRun)
         == (other.Mode, other.Target, other.NewName, other.CommentFile, other.LxcPath, other.SnapshotPath, other.AllowRunning, other.Force, other.Json, other.Label, other.KeepFailed, other.Replace, other.Recover, other.Succeeded, other.Keep, other.OlderThan, other.DryRun)
-        && (Quiet, LogFile, LogPriority) == (other.Quiet, other.LogFile, other.LogPriority)
+        && (Quiet, LogFile, LogPriority, InputsHash, SkipIfUnchanged) == (other.Quiet, other.LogFile, other.LogPriority, other.InputsHash, other.SkipIfUnchanged)
         && Command.SequenceEqual(other.Command);
 
     public override int GetHashCode() => HashCode.Combine(Mode, Target, NewName, Label);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using LxcSnap.Core;
 
 namespace LxcSnap.Cli;
 
@@ -52,32 +53,10 @@ internal sealed partial class CommandLineSyntax
             .Distinct()
             .ToList();
 
-    /// <summary>The closest of <paramref name="candidates"/> to a mistyped <paramref name="word"/>, if one is close enough to be what was meant.</summary>
-    internal static string? Nearest(string word, IEnumerable<string> candidates)
-    {
-        var (best, distance) = candidates
-            .Select(candidate => (Candidate: candidate, Distance: EditDistance(word, candidate)))
-            .OrderBy(c => c.Distance).ThenBy(c => c.Candidate, StringComparer.Ordinal)
-            .FirstOrDefault();
-        // Two edits in a long option (--lxcpth, --snapshotpath), one in a short one (-x for -c is not a typo worth guessing).
-        var allowed = word.StartsWith("--", StringComparison.Ordinal) ? Math.Max(2, word.Length / 4) : 0;
-        return best is not null && distance <= allowed ? best : null;
-    }
-
-    /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>
-    private static int EditDistance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
+    /// <summary>The closest of <paramref name="candidates"/> to a mistyped option <paramref name="word"/>, if one is close enough to be what was meant.</summary>
+    internal static string? Nearest(string word, IEnumerable<string> candidates) =>
+        // Two edits in a long option (--lxcpth, --snapshotpath), none in a short one (-x for -c is not a typo worth guessing).
+        Spelling.Nearest(word, candidates, maxEdits: word.StartsWith("--", StringComparison.Ordinal) ? Math.Max(2, word.Length / 4) : 0);
 
     /// <summary>A subcommand without the container or, for run, without the command to run.</summary>
     private string? MissingArgument(ParseResult parse, Command command)

@@ -22,6 +22,8 @@ internal sealed partial class CommandLineSyntax
     private readonly Option<int?> _keep = new("--keep") { Description = "Keep the newest N snapshots (run, end --success: after the after snapshot).", HelpName = "N", CustomParser = ParseCount };
     private readonly Option<string?> _olderThan = new("--older-than") { Description = "Only destroy snapshots older than this (30m, 12h, 7d, 2w, 1d12h).", HelpName = "DURATION" };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Show what would be destroyed; destroy nothing." };
+    private readonly Option<string?> _inputsHash = new("--inputs-hash") { Description = "A fingerprint of what provisioning is given (a hash of its files), recorded with the transaction.", HelpName = "HASH" };
+    private readonly Option<bool> _skipIfUnchanged = new("--skip-if-unchanged") { Description = "Do nothing when the label's newest transaction succeeded with the same --inputs-hash and its after snapshot exists." };
 
     private void AddProvisioningCommands()
     {
@@ -30,11 +32,15 @@ internal sealed partial class CommandLineSyntax
         _run.Options.Add(_label);
         _run.Options.Add(_keepFailed);
         _run.Options.Add(_keep);
+        _run.Options.Add(_inputsHash);
+        _run.Options.Add(_skipIfUnchanged);
 
         _begin.Arguments.Add(_transactionContainer);
         _begin.Options.Add(_label);
         _begin.Options.Add(_replace);
         _begin.Options.Add(_recover);
+        _begin.Options.Add(_inputsHash);
+        _begin.Options.Add(_skipIfUnchanged);
 
         _end.Arguments.Add(_transactionContainer);
         _end.Options.Add(_label);
@@ -58,10 +64,14 @@ internal sealed partial class CommandLineSyntax
         var (container, words) = ContainerAndCommand(parse);
         if ((command == _run || command == _end) && parse.GetValue(_keep) == 0)
             return Usage($"--keep of {command.Name} is 1 or more: the after snapshot is the newest, and is kept.");
+        if ((command == _run || command == _begin) && parse.GetValue(_skipIfUnchanged) && parse.GetValue(_inputsHash) is null)
+            return Usage($"--skip-if-unchanged of {command.Name} needs --inputs-hash HASH: the fingerprint of the inputs to compare with the last successful provisioning.");
         var request = common with
         {
             Target = container,
             Label = parse.GetValue(_label),
+            InputsHash = parse.GetValue(_inputsHash),
+            SkipIfUnchanged = parse.GetValue(_skipIfUnchanged),
         };
         if (command == _run)
         {

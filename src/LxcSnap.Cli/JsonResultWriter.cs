@@ -37,8 +37,8 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
     public void Destroyed(SnapshotStore store, string snapshot, bool dryRun) =>
         Write(new DestroyedJson(store.Path, snapshot, dryRun), Context.DestroyedJson);
 
-    public void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null) =>
-        Write(new TransactionDocumentJson(Describe(record) with { RolledBackFirst = rolledBackFirst is null ? null : Describe(rolledBackFirst) }, record.Pruned),
+    public void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null, bool upToDate = false) =>
+        Write(new TransactionDocumentJson(Describe(record) with { RolledBackFirst = rolledBackFirst is null ? null : Describe(rolledBackFirst) }, record.Pruned, upToDate),
             Context.TransactionDocumentJson);
 
     public void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun) =>
@@ -50,7 +50,7 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 
     private static TransactionJson Describe(ProvisioningRecord record) => new(
         record.Id, record.Container, record.LxcPath, record.Label, JsonName.Of(record.Outcome),
-        record.Before, record.After, record.FailedState, JsonTime.Format(record.StartedAt), record.EndedAt is { } ended ? JsonTime.Format(ended) : null,
+        record.Before, record.After, record.FailedState, record.InputsHash, JsonTime.Format(record.StartedAt), record.EndedAt is { } ended ? JsonTime.Format(ended) : null,
         record.Duration?.TotalSeconds, record.Error);
 
     private static SnapshotJson Describe(SnapshotInfo snapshot, SnapshotRole? role) => new(
@@ -100,7 +100,7 @@ internal abstract record JsonDocument
 internal sealed record SnapshotJson(string Name, string Container, int Version, string? Time, string? Timestamp, string? Comment, string BackingStore, string Path, SnapshotProvisioningJson? Provisioning);
 internal sealed record SnapshotProvisioningJson(string Step, TransactionJson Transaction);
 internal sealed record TransactionJson(string Id, string Container, string LxcPath, string Label, string Outcome, string Before, string? After, string? FailedState,
-    string StartedAt, string? EndedAt, double? DurationSeconds, string? Error)
+    string? InputsHash, string StartedAt, string? EndedAt, double? DurationSeconds, string? Error)
 {
     /// <summary>begin --recover: the interrupted transaction that was rolled back first.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -108,7 +108,7 @@ internal sealed record TransactionJson(string Id, string Container, string LxcPa
 }
 internal sealed record CopyJson(string Method, IReadOnlyList<string> DataCopiedBy, bool LowerLayerShared, string Description);
 internal sealed record PruneDecisionJson(string Snapshot, bool Destroy, string Reason, string Explanation);
-internal sealed record TransactionDocumentJson(TransactionJson Transaction, IReadOnlyList<string> Pruned) : JsonDocument;
+internal sealed record TransactionDocumentJson(TransactionJson Transaction, IReadOnlyList<string> Pruned, bool UpToDate) : JsonDocument;
 internal sealed record PruneJson(string Container, bool DryRun, IReadOnlyList<PruneDecisionJson> Snapshots) : JsonDocument;
 internal sealed record SnapshotCreatedJson(SnapshotJson Snapshot, CopyJson Copy) : JsonDocument;
 internal sealed record ContainerListJson(string Store, IReadOnlyList<string> Containers) : JsonDocument;

@@ -25,8 +25,7 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
     private int Dispatch(CliRequest request, CancellationToken stopRequested) => request.Mode switch
     {
         CliMode.Run => Run(request, stopRequested),
-        CliMode.Begin when request.Recover => Report(_transactions.BeginRecovering(request.Target!, request.Label, stopRequested)),
-        CliMode.Begin => Report(_transactions.Begin(request.Target!, request.Label, request.Replace, stopRequested)),
+        CliMode.Begin => Report(new ProvisioningRunner(_transactions).Begin(Transaction(request), stopRequested)),
         CliMode.End when request.Succeeded => Report(_transactions.Succeed(request.Target!, request.Label, request.Keep)),
         CliMode.End => Report(_transactions.Fail(request.Target!, request.Label, request.KeepFailed)),
         CliMode.Prune => Prune(request),
@@ -47,7 +46,7 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
         var exitCode = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (ended, result) = new ProvisioningRunner(_transactions).Run(
-            new ProvisioningRequest(request.Target!, request.Label, request.KeepFailed, Keep: request.Keep),
+            Transaction(request),
             (begun, stop) =>
             {
                 notice($"provisioning '{begun.Label}' of {begun.Container}: before snapshot {begun.Before}");
@@ -67,10 +66,10 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
                 return exitCode == 0;
             },
             stopRequested);
-        output.Provisioning(ended);
+        output.Provisioning(ended, upToDate: result == ProvisioningResult.Skipped);
         return result switch
         {
-            ProvisioningResult.Succeeded => ExitCodes.Success,
+            ProvisioningResult.Succeeded or ProvisioningResult.Skipped => ExitCodes.Success,
             ProvisioningResult.Cancelled when exitCode == 0 => ExitCodes.Interrupted,
             _ => exitCode,
         };
@@ -82,11 +81,17 @@ internal sealed class ProvisioningCommands(SnapshotEngine engine, IResultWriter 
         return ExitCodes.Success;
     }
 
-    private int Report((ProvisioningRecord Begun, ProvisioningRecord? RolledBack) recovered)
+    private int Report(BeginResult begun)
     {
-        output.Provisioning(recovered.Begun, rolledBackFirst: recovered.RolledBack);
+        output.Provisioning(begun.Transaction, begun.RolledBackFirst, begun.UpToDate);
         return ExitCodes.Success;
     }
+
+    /// <summary>The transaction run and begin ask for: begin's --replace and --recover say what an open one means.</summary>
+    private static ProvisioningRequest Transaction(CliRequest request) => new(
+        request.Target!, request.Label, request.KeepFailed,
+        request.Recover ? OpenTransactionPolicy.RecoverSameLabel : request.Replace ? OpenTransactionPolicy.Abandon : OpenTransactionPolicy.Refuse,
+        request.Keep, request.InputsHash, request.SkipIfUnchanged);
 
     private int Prune(CliRequest request)
     {

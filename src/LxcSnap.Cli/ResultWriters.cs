@@ -15,7 +15,8 @@ internal interface IResultWriter
     void Restore(RestoreResult result);
     void Destroyed(SnapshotStore store, string snapshot, bool dryRun);
     /// <param name="rolledBackFirst">begin --recover: the interrupted transaction rolled back before this one began.</param>
-    void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null);
+    /// <param name="upToDate">--skip-if-unchanged found nothing to do: <paramref name="record"/> is the earlier transaction with the same inputs.</param>
+    void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null, bool upToDate = false);
     void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun);
 }
 
@@ -105,8 +106,14 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "not an outcome of a provisioning transaction"),
     };
 
-    public void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null)
+    public void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null, bool upToDate = false)
     {
+        if (upToDate)
+        {
+            stdout.WriteLine($"Provisioning '{record.Label}' of {record.Container} is up to date: its inputs are unchanged since it succeeded " +
+                             $"on {record.EndedAt?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} (after snapshot {record.After}). Nothing was done.");
+            return;
+        }
         var summary = record.Outcome switch
         {
             ProvisioningOutcome.Open => $"Began provisioning '{record.Label}' of {record.Container}: before snapshot {record.Before}.",

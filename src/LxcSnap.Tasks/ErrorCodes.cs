@@ -1,3 +1,4 @@
+using System.Reflection;
 using LxcSnap.Core;
 
 namespace LxcSnap.Tasks;
@@ -26,6 +27,19 @@ internal static class ErrorCodes
 
     /// <summary>Warning: a build interrupted during provisioning left its transaction open; it was rolled back first.</summary>
     public const string InterruptedTransactionRolledBack = "LXS101";
+
+    /// <summary>Warning: an LxcSnapProvisioningInputs item is missing or a directory, so provisioning is never up to date.</summary>
+    public const string InputNotAFile = "LXS102";
+
+    /// <summary>The page that explains the codes, as the package's build knew it (ErrorCodesUrl in LxcSnap.Tasks.csproj).</summary>
+    private static readonly string? ErrorCodesUrl = typeof(ErrorCodes).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .FirstOrDefault(a => a.Key == "ErrorCodesUrl" && !string.IsNullOrWhiteSpace(a.Value))?.Value;
+
+    /// <summary>
+    /// Where <paramref name="code"/> is explained, for IDEs and the binary log to link to: its row in
+    /// docs/msbuild.md, whose anchors are the codes in lower case.
+    /// </summary>
+    public static string? HelpLink(string code) => ErrorCodesUrl is null ? null : $"{ErrorCodesUrl}#{code.ToLowerInvariant()}";
 
     /// <summary>
     /// The code for an lxc-snap failure. Every kind is named: a new one that is not fails the

@@ -34,17 +34,34 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
     /// <summary>Names the transaction in the store and in <c>lxc-snap -l</c>.</summary>
     public string? Label { get; set; }
 
-    /// <summary>On failure, snapshot the failed state before restoring, for a post-mortem.</summary>
-    public bool KeepFailed { get; set; }
+    /// <summary>On failure, snapshot the failed state before restoring, for a post-mortem (LxcSnapKeepFailed).</summary>
+    public string? KeepFailed { get; set; }
 
     /// <summary>After success, keep only the newest N snapshots of the container (LxcSnapKeep; empty: keep all).</summary>
     public string? Keep { get; set; }
 
+    /// <summary>
+    /// The files the provisioning targets read (LxcSnapProvisioningInputs). When their content and
+    /// the targets are those of the label's last successful provisioning, nothing is done.
+    /// </summary>
+    public ITaskItem[] Inputs { get; set; } = [];
+
+    /// <summary>Provision even when the inputs are unchanged (LxcSnapForce).</summary>
+    public string? Force { get; set; }
+
+    /// <summary>Abandon an open transaction of the container instead of refusing, its before snapshot kept (LxcSnapReplaceOpen; lxc-snap begin --replace).</summary>
+    public string? ReplaceOpen { get; set; }
+
     [Output]
     public string? BeforeSnapshot { get; private set; }
 
+    /// <summary>The after snapshot taken; when provisioning was up to date, the earlier one its inputs match.</summary>
     [Output]
     public string? AfterSnapshot { get; private set; }
+
+    /// <summary>True when provisioning was skipped because its inputs are unchanged.</summary>
+    [Output]
+    public bool UpToDate { get; private set; }
 
     /// <summary>Set when provisioning failed: the snapshot the container was restored from.</summary>
     [Output]
@@ -57,31 +74,50 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
     {
         var label = string.IsNullOrWhiteSpace(Label) ? DefaultLabel : Label.Trim();
         var targets = ProvisioningTargets.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToArray();
-        if (!ValidContainer(Container, nameof(Container)))
-            return false;
-        if (targets.Length == 0)
+        if (!ValidContainer(Container, nameof(Container))
+            || !TryFlag(KeepFailed, "LxcSnapKeepFailed", out var keepFailed)
+            || !TryFlag(Force, "LxcSnapForce", out var force)
+            || !TryFlag(ReplaceOpen, "LxcSnapReplaceOpen", out var replaceOpen)
+            || !TryKeep(out var keep)
+            || !TargetsExist(targets))
         {
-            Error(ErrorCodes.InvalidInput, "no provisioning targets to guard: set LxcSnapProvisioningTargets to the targets that provision the container.");
             return false;
         }
-        int? keep = null;
-        if (!string.IsNullOrWhiteSpace(Keep))
+
+        string? inputsHash = null;
+        if (Inputs.Length == 0)
         {
-            if (!int.TryParse(Keep.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var newest) || newest < 1)
-            {
-                Error(ErrorCodes.InvalidInput, $"LxcSnapKeep is '{Keep}': set it to the number of snapshots of the container to keep after provisioning, 1 or more, or leave it empty to keep them all.");
-                return false;
-            }
-            keep = newest;
+            Log.LogMessage(MessageImportance.High,
+                "LxcSnap: every build provisions {0} again, with two snapshots: declare the files the provisioning targets read as LxcSnapProvisioningInputs items, and a build whose inputs are unchanged skips it.",
+                Container);
+        }
+        else
+        {
+            var (fingerprint, notFiles) = ProvisioningInputs.Fingerprint(targets, Inputs.Select(i => i.ItemSpec), Path.GetDirectoryName(Project) ?? "");
+            foreach (var notFile in notFiles)
+                Warning(ErrorCodes.InputNotAFile, $"LxcSnapProvisioningInputs '{notFile}' is not a file, so provisioning counts as changed on every build: correct the item or remove it.");
+            inputsHash = fingerprint;
         }
 
         // The label is this project's every build: one left open can only be from a build that
         // died during provisioning (killed, machine reset), and it is restored first.
-        var request = new ProvisioningRequest(Container, label, KeepFailed, OpenTransactionPolicy.RecoverSameLabel, keep);
+        var request = new ProvisioningRequest(Container, label, keepFailed,
+            replaceOpen ? OpenTransactionPolicy.Abandon : OpenTransactionPolicy.RecoverSameLabel, keep,
+            inputsHash, SkipIfUnchanged: inputsHash is not null && !force);
         var runner = new ProvisioningRunner(LxcSnap());
         try
         {
-            var (begun, interrupted) = runner.Begin(request, Cancellation);
+            var (begun, interrupted, upToDate) = runner.Begin(request, Cancellation);
+            if (upToDate)
+            {
+                UpToDate = true;
+                BeforeSnapshot = begun.Before;
+                AfterSnapshot = begun.After;
+                Log.LogMessage(MessageImportance.High,
+                    "LxcSnap: provisioning '{0}' of {1} is up to date: its LxcSnapProvisioningInputs are unchanged since after snapshot {2}; skipped {3} (LxcSnapForce=true provisions anyway).",
+                    label, Container, AfterSnapshot, string.Join(";", targets));
+                return true;
+            }
             BeforeSnapshot = begun.Before;
             if (interrupted is not null)
             {
@@ -107,6 +143,46 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
             End(runner, request, ProvisioningRunner.Judge(provisioned, Cancellation.IsCancellationRequested), targets);
         }
         return provisioned && !Cancellation.IsCancellationRequested && !Log.HasLoggedErrors;
+    }
+
+    private bool TryKeep(out int? keep)
+    {
+        keep = null;
+        if (string.IsNullOrWhiteSpace(Keep))
+            return true;
+        if (int.TryParse(Keep.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var newest) && newest >= 1)
+        {
+            keep = newest;
+            return true;
+        }
+        Error(ErrorCodes.InvalidInput, $"LxcSnapKeep is '{Keep}': set it to the number of snapshots of the container to keep after provisioning, 1 or more, or leave it empty to keep them all.");
+        return false;
+    }
+
+    /// <summary>Every provisioning target must exist before the before snapshot: a typo found by MSB4057 would come after it, and a restore.</summary>
+    private bool TargetsExist(string[] targets)
+    {
+        IReadOnlyList<string> missing;
+        IReadOnlyCollection<string> defined;
+        try
+        {
+            (missing, defined) = ProjectTargets.Check(Project, targets, GlobalProperties());
+        }
+        catch (Exception e) when (e is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
+        {
+            // The build that is running evaluated this project, so this is not a broken project; the
+            // targets are built all the same, and one that is missing still fails the build (MSB4057).
+            Log.LogMessage(MessageImportance.Normal, "LxcSnap: could not check that the provisioning targets exist before the snapshot: {0}", e.Message);
+            return true;
+        }
+        foreach (var target in missing)
+        {
+            var meant = Spelling.Nearest(target, defined, maxEdits: Math.Max(1, target.Length / 4), ignoreCase: true);
+            Error(ErrorCodes.InvalidInput,
+                $"LxcSnapProvisioningTargets names '{target}', which {Path.GetFileName(Project)} does not define: " +
+                (meant is null ? "define it, or correct the name." : $"did you mean '{meant}'?") + " Nothing was snapshotted.");
+        }
+        return missing.Count == 0;
     }
 
     /// <summary>The after snapshot, or the restore; never cancelled, because a half-done restore helps nobody.</summary>
@@ -144,5 +220,8 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
     }
 
     private Hashtable? CurrentGlobalProperties() =>
-        BuildEngine is IBuildEngine6 engine ? new Hashtable(engine.GetGlobalProperties().ToDictionary(p => p.Key, p => p.Value)) : null;
+        BuildEngine is IBuildEngine6 ? new Hashtable(GlobalProperties().ToDictionary(p => p.Key, p => p.Value)) : null;
+
+    private Dictionary<string, string> GlobalProperties() =>
+        BuildEngine is IBuildEngine6 engine ? engine.GetGlobalProperties().ToDictionary(p => p.Key, p => p.Value) : [];
 }

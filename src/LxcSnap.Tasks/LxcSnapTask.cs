@@ -73,13 +73,13 @@ public abstract class LxcSnapTask : MSBuildTask, ICancelableTask
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    /// <summary>Logs an LXS error at the task's place in the project file.</summary>
+    /// <summary>Logs an LXS error at the task's place in the project file, linked to the code's explanation.</summary>
     protected void Error(string code, string message) =>
-        Log.LogError(null, code, null, BuildEngine.ProjectFileOfTaskNode, BuildEngine.LineNumberOfTaskNode, BuildEngine.ColumnNumberOfTaskNode, 0, 0,
+        Log.LogError(null, code, null, ErrorCodes.HelpLink(code), BuildEngine.ProjectFileOfTaskNode, BuildEngine.LineNumberOfTaskNode, BuildEngine.ColumnNumberOfTaskNode, 0, 0,
             "{0}", message);
 
     protected void Warning(string code, string message) =>
-        Log.LogWarning(null, code, null, BuildEngine.ProjectFileOfTaskNode, BuildEngine.LineNumberOfTaskNode, BuildEngine.ColumnNumberOfTaskNode, 0, 0,
+        Log.LogWarning(null, code, null, ErrorCodes.HelpLink(code), BuildEngine.ProjectFileOfTaskNode, BuildEngine.LineNumberOfTaskNode, BuildEngine.ColumnNumberOfTaskNode, 0, 0,
             "{0}", message);
 
     /// <summary>Checks a container name with lxc-snap's own rules before anything runs.</summary>
@@ -89,6 +89,17 @@ public abstract class LxcSnapTask : MSBuildTask, ICancelableTask
         if (problem is null)
             return true;
         Error(ErrorCodes.InvalidInput, $"{parameter} '{name}' is not a valid container name: {problem}.");
+        return false;
+    }
+
+    /// <summary>A true/false property: empty is false; anything but the words MSBuild reads as a boolean is refused, naming the property.</summary>
+    protected bool TryFlag(string? value, string property, out bool flag)
+    {
+        var word = value?.Trim().ToLowerInvariant() ?? "";
+        flag = word is "true" or "yes" or "on";
+        if (word is "" or "true" or "yes" or "on" or "false" or "no" or "off")
+            return true;
+        Error(ErrorCodes.InvalidInput, $"{property} is '{value}': set it to true or false.");
         return false;
     }
 

@@ -11,8 +11,7 @@ internal sealed class MSBuildWording : RemedyWording
     {
         Remedy.ReplaceExisting => "set Force=\"true\" on the task to replace it (snapshot it first if you may want it back)",
         Remedy.AllowRunning => "set AllowRunning=\"true\" on the task to freeze it while it is copied",
-        // The targets have no property that abandons a transaction: ending it (above) is the way.
-        Remedy.AbandonOpenTransaction => null,
+        Remedy.AbandonOpenTransaction => "set LxcSnapReplaceOpen=true to abandon it (its before snapshot stays)",
         Remedy.ChooseLxcPath { Path: { } path } => $"set LxcSnapLxcPath to {path}",
         Remedy.ChooseLxcPath => "set LxcSnapLxcPath to the lxcpath that holds the container",
         Remedy.ChooseStore => "set LxcSnapSnapshotPath to a directory of its own",

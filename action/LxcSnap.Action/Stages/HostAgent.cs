@@ -43,7 +43,7 @@ internal sealed class HostAgent(IReadOnlyDictionary<string, string> hostEnvironm
                 request.ReplaceOpen ? OpenTransactionPolicy.Abandon : OpenTransactionPolicy.Refuse, request.Keep);
             var record = request.Operation switch
             {
-                HostOperation.SnapshotBefore => runner.Begin(provisioning).Begun,
+                HostOperation.SnapshotBefore => runner.Begin(provisioning).Transaction,
                 HostOperation.SnapshotAfter => runner.End(provisioning, ProvisioningResult.Succeeded),
                 _ => runner.End(provisioning, ProvisioningResult.Failed),
             };

@@ -15,7 +15,7 @@ namespace LxcSnap.Core.Client;
 /// <param name="log">Receives lxc-snap's notes as they come.</param>
 public sealed class LxcSnapProcessSteps(string cliPath, string? lxcPath, string? snapshotPath, Action<string> log) : IProvisioningSteps
 {
-    public (ProvisioningRecord Begun, ProvisioningRecord? RolledBackFirst) Begin(ProvisioningRequest request, CancellationToken cancellation)
+    public BeginResult Begin(ProvisioningRequest request, CancellationToken cancellation)
     {
         string[] policy = request.OpenTransaction switch
         {
@@ -23,8 +23,14 @@ public sealed class LxcSnapProcessSteps(string cliPath, string? lxcPath, string?
             OpenTransactionPolicy.Abandon => ["--replace"],
             _ => [],
         };
-        var transaction = Run([.. Transaction("begin", request), .. policy], cancellation).GetProperty("transaction");
-        return (Read(transaction), transaction.TryGetProperty("rolledBackFirst", out var rolledBack) ? Read(rolledBack) : null);
+        string[] inputs = request.InputsHash is { } hash ? ["--inputs-hash", hash] : [];
+        string[] skip = request.SkipIfUnchanged ? ["--skip-if-unchanged"] : [];
+        var begun = Run([.. Transaction("begin", request), .. policy, .. inputs, .. skip], cancellation);
+        var transaction = begun.GetProperty("transaction");
+        return new BeginResult(
+            Read(transaction),
+            transaction.TryGetProperty("rolledBackFirst", out var rolledBack) ? Read(rolledBack) : null,
+            UpToDate: begun.TryGetProperty("upToDate", out var upToDate) && upToDate.ValueKind == JsonValueKind.True);
     }
 
     /// <remarks>Never cancelled: a restore cut off half-way helps nobody.</remarks>
@@ -74,6 +80,7 @@ public sealed class LxcSnapProcessSteps(string cliPath, string? lxcPath, string?
             Before = Text("before") ?? "",
             After = Text("after"),
             FailedState = Text("failedState"),
+            InputsHash = Text("inputsHash"),
             StartedAt = Time("startedAt") ?? default,
             EndedAt = Time("endedAt"),
             Error = Text("error"),

@@ -41,7 +41,7 @@ public sealed class ProvisioningGuard
     /// </summary>
     public ProvisioningRecord SnapshotBefore(CancellationToken cancellation = default)
     {
-        var (begun, rolledBack) = _runner.Begin(_request, cancellation);
+        var (begun, rolledBack, _) = _runner.Begin(_request, cancellation);
         if (rolledBack is not null)
             _notice?.Invoke($"an earlier build was interrupted while provisioning '{rolledBack.Label}' of {Container}: it was restored to {rolledBack.Before} first.");
         return begun;

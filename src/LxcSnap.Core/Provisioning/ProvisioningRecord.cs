@@ -39,6 +39,13 @@ public sealed record ProvisioningRecord
     public string? FailedState { get; init; }
 
     /// <summary>
+    /// A fingerprint of what provisioning was given, from the host that ran it (MSBuild hashes
+    /// its LxcSnapProvisioningInputs items): a later run given the same one may be skipped
+    /// (<see cref="ProvisioningRequest.SkipIfUnchanged"/>). Null when none was given.
+    /// </summary>
+    public string? InputsHash { get; init; }
+
+    /// <summary>
     /// The snapshots retention destroyed once this transaction succeeded (<see cref="ProvisioningRequest.Keep"/>):
     /// reported by the run that pruned them, not kept in the journal.
     /// </summary>

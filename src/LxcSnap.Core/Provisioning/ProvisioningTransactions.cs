@@ -19,6 +19,7 @@ public sealed class ProvisioningTransactions : IProvisioningSteps
     public const string DefaultLabel = "provisioning";
 
     private const int MaxLabelLength = 200;
+    private const int MaxInputsHashLength = 200;
 
     private readonly SnapshotEngine _engine;
     private readonly ProvisioningJournal _journal;
@@ -36,9 +37,78 @@ public sealed class ProvisioningTransactions : IProvisioningSteps
     /// has an open transaction, unless <paramref name="replaceOpen"/> (the old one is then
     /// recorded as abandoned; its before snapshot stays).
     /// </summary>
-    public ProvisioningRecord Begin(string container, string? label = null, bool replaceOpen = false, CancellationToken cancellation = default)
+    public ProvisioningRecord Begin(string container, string? label = null, bool replaceOpen = false, CancellationToken cancellation = default) =>
+        Open(container, label, replaceOpen, inputsHash: null, cancellation);
+
+    /// <summary>
+    /// <see cref="Begin(string, string?, bool, CancellationToken)"/> for build systems that begin a
+    /// transaction with the same label on every run (<see cref="OpenTransactionPolicy.RecoverSameLabel"/>).
+    /// </summary>
+    /// <returns>The new transaction, and the interrupted one that was rolled back first, if any.</returns>
+    public (ProvisioningRecord Begun, ProvisioningRecord? RolledBack) BeginRecovering(string container, string? label = null,
+        CancellationToken cancellation = default)
+    {
+        var (begun, rolledBack, _) = Begin(new ProvisioningRequest(container, label, OpenTransaction: OpenTransactionPolicy.RecoverSameLabel), cancellation);
+        return (begun, rolledBack);
+    }
+
+    /// <summary>
+    /// Begins the transaction <paramref name="request"/> asks for: nothing when it is up to date
+    /// (<see cref="ProvisioningRequest.SkipIfUnchanged"/>); else, by its <see cref="OpenTransactionPolicy"/>,
+    /// refusing, abandoning or first rolling back an open transaction, then the before snapshot.
+    /// An open transaction with the request's label under <see cref="OpenTransactionPolicy.RecoverSameLabel"/>
+    /// can only be left by a run that died before it ended (killed, machine reset), so the container
+    /// is first restored to that transaction's before snapshot; one with another label is still refused.
+    /// </summary>
+    public BeginResult Begin(ProvisioningRequest request, CancellationToken cancellation = default)
+    {
+        var container = request.Container;
+        if (request.SkipIfUnchanged)
+        {
+            var inputsHash = request.InputsHash
+                ?? throw new LxcSnapException(LxcSnapError.InvalidArgument, "skipping unchanged provisioning needs a fingerprint of its inputs to compare.");
+            if (UnchangedSince(container, request.Label, inputsHash) is { } done)
+                return new BeginResult(done, UpToDate: true);
+        }
+        ProvisioningRecord? rolledBack = null;
+        if (request.OpenTransaction == OpenTransactionPolicy.RecoverSameLabel && FindOpen(container, request.Label) is { } interrupted)
+        {
+            rolledBack = Fail(container, interrupted.Label);
+            _notice?.Invoke($"an earlier run was interrupted while provisioning '{interrupted.Label}' of {container}: restored it to {interrupted.Before} first.");
+        }
+        var begun = Open(container, request.Label, replaceOpen: request.OpenTransaction == OpenTransactionPolicy.Abandon, request.InputsHash, cancellation);
+        return new BeginResult(begun, rolledBack);
+    }
+
+    /// <summary>
+    /// The transaction that makes provisioning <paramref name="container"/> again with
+    /// <paramref name="label"/> and <paramref name="inputsHash"/> unnecessary, or null. Only the
+    /// label's newest transaction counts, and only when it succeeded with the same inputs, its after
+    /// snapshot still exists, the container exists and none of its transactions is open (one left
+    /// open means a run died part-way, in no known state). Whatever else happened, provisioning runs
+    /// again: skipping is the exception, never the risk.
+    /// </summary>
+    public ProvisioningRecord? UnchangedSince(string container, string? label, string inputsHash)
     {
         label = ValidateLabel(label);
+        ValidateInputsHash(inputsHash);
+        var history = History(container);
+        if (!new ContainerRef(_engine.LxcPath, container).ConfigExists || history.Any(r => r.Outcome == ProvisioningOutcome.Open))
+            return null;
+        var newest = history.LastOrDefault(r => r.Label == label);
+        return newest is { Outcome: ProvisioningOutcome.Succeeded, After: { } after }
+               && newest.InputsHash == inputsHash
+               && newest.LxcPath == _engine.LxcPath
+               && SnapshotName.TryParse(after, out var afterName) && _engine.Store.Find(afterName) is not null
+            ? newest
+            : null;
+    }
+
+    private ProvisioningRecord Open(string container, string? label, bool replaceOpen, string? inputsHash, CancellationToken cancellation)
+    {
+        label = ValidateLabel(label);
+        if (inputsHash is not null)
+            ValidateInputsHash(inputsHash);
         _engine.RequireContainer(container); // before the journal lock creates anything in the store
         using var journalLock = _journal.Lock(container);
         var open = _journal.Open(container);
@@ -70,29 +140,11 @@ public sealed class ProvisioningTransactions : IProvisioningSteps
             Label = label,
             Outcome = ProvisioningOutcome.Open,
             Before = before.Snapshot.Name.ToString(),
+            InputsHash = inputsHash,
             StartedAt = DateTimeOffset.Now,
         };
         _journal.Save(record);
         return record;
-    }
-
-    /// <summary>
-    /// <see cref="Begin"/> for build systems that begin a transaction with the same label on every
-    /// run. An open transaction with this label can only be left by a run that died before it
-    /// ended (killed, machine reset), so the container is first restored to that transaction's
-    /// before snapshot. An open transaction with another label is still refused.
-    /// </summary>
-    /// <returns>The new transaction, and the interrupted one that was rolled back first, if any.</returns>
-    public (ProvisioningRecord Begun, ProvisioningRecord? RolledBack) BeginRecovering(string container, string? label = null,
-        CancellationToken cancellation = default)
-    {
-        ProvisioningRecord? rolledBack = null;
-        if (FindOpen(container, label) is { } interrupted)
-        {
-            rolledBack = Fail(container, interrupted.Label);
-            _notice?.Invoke($"an earlier run was interrupted while provisioning '{interrupted.Label}' of {container}: restored it to {interrupted.Before} first.");
-        }
-        return (Begin(container, label, cancellation: cancellation), rolledBack);
     }
 
     /// <summary>
@@ -197,14 +249,6 @@ public sealed class ProvisioningTransactions : IProvisioningSteps
         bool keepFailed = false, CancellationToken cancellation = default) =>
         new ProvisioningRunner(this).Run(new ProvisioningRequest(container, label, keepFailed), (_, token) => provision(token), cancellation).Ended;
 
-    (ProvisioningRecord Begun, ProvisioningRecord? RolledBackFirst) IProvisioningSteps.Begin(ProvisioningRequest request, CancellationToken cancellation) =>
-        request.OpenTransaction switch
-        {
-            OpenTransactionPolicy.RecoverSameLabel => BeginRecovering(request.Container, request.Label, cancellation),
-            OpenTransactionPolicy.Abandon => (Begin(request.Container, request.Label, replaceOpen: true, cancellation), null),
-            _ => (Begin(request.Container, request.Label, replaceOpen: false, cancellation), null),
-        };
-
     ProvisioningRecord IProvisioningSteps.EndWith(ProvisioningRequest request, ProvisioningResult result) =>
         result == ProvisioningResult.Succeeded
             ? Succeed(request.Container, request.Label, request.Keep)
@@ -291,6 +335,16 @@ public sealed class ProvisioningTransactions : IProvisioningSteps
                 $"invalid label {Printable.Quote(label)}: a label is one line of at most {MaxLabelLength} characters.");
         }
         return label;
+    }
+
+    /// <summary>A fingerprint is the host's to make (a hash, a version): one printable line, short enough to read in a listing.</summary>
+    private static void ValidateInputsHash(string inputsHash)
+    {
+        if (inputsHash.Length is 0 or > MaxInputsHashLength || inputsHash.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            throw new LxcSnapException(LxcSnapError.InvalidArgument,
+                $"invalid inputs fingerprint {Printable.Quote(inputsHash)}: it is one word of at most {MaxInputsHashLength} printable characters, such as sha256:4f2a...");
+        }
     }
 
     private static string NewId() =>

@@ -6,14 +6,15 @@ namespace LxcSnap.Tests.Infrastructure;
 /// </summary>
 public static class PackedTasks
 {
-    public const string Version = "0.1.0";
+    private static readonly Lazy<(string Feed, string Version)> Packed = new(Pack);
 
-    private static readonly Lazy<string> PackedFeed = new(Pack);
+    /// <summary>The folder feed holding the one LxcSnap.Tasks package this test run packed.</summary>
+    public static string Feed => Packed.Value.Feed;
 
-    /// <summary>The folder feed holding LxcSnap.Tasks.0.1.0.nupkg.</summary>
-    public static string Feed => PackedFeed.Value;
+    /// <summary>The package's version, as `dotnet pack` gave it (from the git tags, by MinVer).</summary>
+    public static string Version => Packed.Value.Version;
 
-    private static string Pack()
+    private static (string, string) Pack()
     {
         var feed = Path.Combine(AppContext.BaseDirectory, "packed-tasks");
         if (Directory.Exists(feed))
@@ -21,7 +22,8 @@ public static class PackedTasks
         var project = Path.Combine(PublishedCli.RepositoryRoot(), "src", "LxcSnap.Tasks");
         lock (RepositoryBuild.Lock)
             Shell.Check("dotnet", "pack", project, "-c", "Release", "-o", feed, "--nologo", "-v", "quiet");
-        return feed;
+        var package = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetFiles(feed, "LxcSnap.Tasks.*.nupkg")));
+        return (feed, package["LxcSnap.Tasks.".Length..]);
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ public sealed class GuardedProvisioningTaskTests : IDisposable
             return false;
         };
         var guard = Guard();
-        guard.KeepFailed = true;
+        guard.KeepFailed = "true";
 
         Assert.False(guard.Execute());
 

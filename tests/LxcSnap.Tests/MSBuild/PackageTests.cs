@@ -83,5 +83,107 @@ public sealed class PackageTests : IDisposable
         Assert.False(Directory.Exists(_sandbox.StorePath));
     }
 
+    /// <summary>A project whose provisioning copies site/index.html into the container, declared as its input.</summary>
+    private string IncrementalConsumer(string siteContent)
+    {
+        var directory = Path.Combine(_sandbox.Root, "project");
+        Directory.CreateDirectory(Path.Combine(directory, "site"));
+        File.WriteAllText(Path.Combine(directory, "site", "index.html"), siteContent);
+        return PackedTasks.WriteGuardedProject(directory, "web", _sandbox.LxcPath, """
+              <ItemGroup>
+                <LxcSnapProvisioningInputs Include="site/index.html" />
+              </ItemGroup>
+              <Target Name="Provision">
+                <Copy SourceFiles="site/index.html" DestinationFolder="$(LxcSnapLxcPath)/$(LxcSnapContainer)/rootfs/srv/www" />
+              </Target>
+            """);
+    }
+
+    [Fact]
+    public void A_rebuild_with_unchanged_inputs_takes_no_snapshot_and_a_changed_input_takes_the_pair()
+    {
+        var web = _sandbox.CreateBusybox("web");
+
+        var first = PackedTasks.Build(IncrementalConsumer("<h1>one</h1>"), Packages);
+        var unchanged = PackedTasks.Build(IncrementalConsumer("<h1>one</h1>"), Packages);
+        var afterUnchanged = LxcSandbox.ListedByLxc(_sandbox.StorePath);
+        var changed = PackedTasks.Build(IncrementalConsumer("<h1>two</h1>"), Packages);
+        var forced = PackedTasks.Build(IncrementalConsumer("<h1>two</h1>"), Packages, "LxcSnapForce=true");
+
+        Assert.All([first, unchanged, changed, forced], build => Assert.True(build.ExitCode == 0, build.ToString()));
+        Assert.Equal(["web_0", "web_1"], afterUnchanged);
+        Assert.Contains("LxcSnap: provisioning 'provision' of web is up to date: its LxcSnapProvisioningInputs are unchanged since after snapshot web_1; " +
+                        "skipped Provision (LxcSnapForce=true provisions anyway).", unchanged.Stdout);
+        Assert.DoesNotContain("before snapshot", unchanged.Stdout);
+        Assert.Contains("LxcSnap: provisioning 'provision' of web succeeded: after snapshot web_3", changed.Stdout);
+        Assert.Contains("LxcSnap: provisioning 'provision' of web succeeded: after snapshot web_5", forced.Stdout);
+        Assert.Equal(["web_0", "web_1", "web_2", "web_3", "web_4", "web_5"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
+        Assert.Equal("<h1>one</h1>", LxcSandbox.ReadFile(_sandbox.Snapshot("web_1"), "/srv/www/index.html"));
+        Assert.Equal("<h1>two</h1>", LxcSandbox.ReadFile(web, "/srv/www/index.html"));
+    }
+
+    [Fact]
+    public void Without_declared_inputs_every_build_provisions_and_says_how_to_make_it_incremental()
+    {
+        _sandbox.CreateBusybox("web");
+
+        var builds = Enumerable.Range(0, 2).Select(_ => PackedTasks.Build(Consumer("web"), Packages)).ToList();
+
+        Assert.All(builds, build => Assert.True(build.ExitCode == 0, build.ToString()));
+        Assert.All(builds, build => Assert.Contains(
+            "LxcSnap: every build provisions web again, with two snapshots: declare the files the provisioning targets read as LxcSnapProvisioningInputs items", build.Stdout));
+        Assert.Equal(["web_0", "web_1", "web_2", "web_3"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
+    }
+
+    [Fact]
+    public void A_provisioning_target_the_project_does_not_define_is_refused_before_any_snapshot()
+    {
+        var web = _sandbox.CreateBusybox("web");
+        var container = DirectoryFingerprint.Of(web.Directory);
+
+        var build = PackedTasks.Build(Consumer("web"), Packages, "LxcSnapProvisioningTargets=Provison");
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error LXS001: LxcSnapProvisioningTargets names 'Provison', which provision.csproj does not define: did you mean 'Provision'? Nothing was snapshotted.", build.Stdout);
+        Assert.DoesNotContain("MSB4057", build.Stdout);
+        Assert.False(Directory.Exists(_sandbox.StorePath));
+        Assert.Empty(container.Differences(DirectoryFingerprint.Of(web.Directory)));
+    }
+
+    [Theory]
+    [InlineData("LxcSnapForce=maybe", "LxcSnapForce is 'maybe': set it to true or false.")]
+    [InlineData("LxcSnapReplaceOpen=2", "LxcSnapReplaceOpen is '2': set it to true or false.")]
+    [InlineData("LxcSnapKeepFailed=sometimes", "LxcSnapKeepFailed is 'sometimes': set it to true or false.")]
+    public void A_flag_that_is_neither_true_nor_false_is_refused_by_its_property_name_before_any_snapshot(string property, string message)
+    {
+        _sandbox.CreateBusybox("web");
+
+        var build = PackedTasks.Build(Consumer("web"), Packages, property);
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error LXS001: " + message, build.Stdout);
+        Assert.False(Directory.Exists(_sandbox.StorePath));
+    }
+
+    [Fact]
+    public void LxcSnapReplaceOpen_abandons_another_labels_open_transaction_as_begin_replace_does()
+    {
+        _sandbox.CreateBusybox("web");
+        var begun = PublishedCli.Run(_sandbox.Cli("begin", "web", "--label", "by-hand"));
+        Assert.True(begun.ExitCode == 0, begun.ToString());
+
+        var refused = PackedTasks.Build(Consumer("web"), Packages);
+        var replacing = PackedTasks.Build(Consumer("web"), Packages, "LxcSnapReplaceOpen=true");
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("error LXS008: container 'web' already has an open provisioning transaction 'by-hand'", refused.Stdout);
+        Assert.Contains("set LxcSnapReplaceOpen=true", refused.Stdout);
+        Assert.True(replacing.ExitCode == 0, replacing.ToString());
+        Assert.Equal(["web_0", "web_1", "web_2"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
+        var listing = PublishedCli.Run(_sandbox.Cli("-l", "web")).Stdout;
+        Assert.Contains("Provisioning 'by-hand': before, abandoned", listing);
+        Assert.Contains("Provisioning 'provision': after, succeeded", listing);
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }

@@ -83,11 +83,28 @@ public sealed class ErrorCodeTests
         Assert.All(new[] { msbuild, nuke, action, RemedyWording.Neutral.Describe(remedy) }.OfType<string>(), words =>
             Assert.DoesNotContain(cliFlags, flag => words.Split(' ').Contains(flag)));
         if (msbuild is not null)
-            Assert.Matches("LxcSnap[A-Za-z]+Path|Force=|AllowRunning=", msbuild);
+            Assert.Matches("LxcSnap[A-Za-z]+Path|LxcSnapReplaceOpen=|Force=|AllowRunning=", msbuild);
         if (nuke is not null)
             Assert.Contains("--lxc-", nuke);
         if (action is not null)
             Assert.Contains("the input ", action);
+    }
+
+    public static TheoryData<string> MSBuildCodes => new(typeof(ErrorCodes)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(constant => constant.IsLiteral)
+        .Select(constant => (string)constant.GetRawConstantValue()!));
+
+    [Theory]
+    [MemberData(nameof(MSBuildCodes))]
+    public void Each_MSBuild_code_links_to_its_row_in_the_docs(string code)
+    {
+        var link = ErrorCodes.HelpLink(code);
+
+        // The test build knows no repository: its links point at this checkout's docs/msbuild.md.
+        var page = Path.Combine(Infrastructure.PublishedCli.RepositoryRoot(), "docs", "msbuild.md");
+        Assert.Equal($"file://{page}#{code.ToLowerInvariant()}", link);
+        Assert.Contains($"| <a id=\"{code.ToLowerInvariant()}\"></a>{code}", File.ReadAllText(page));
     }
 
     [Fact]
