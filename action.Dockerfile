@@ -6,6 +6,8 @@
 # and the image is built from src/LxcSnap.Core as well as action/.
 #
 # By hand: docker build -f action.Dockerfile -t lxcsnap-action .
+# Released: .github/workflows/release.yml builds it on a version tag and pushes it to ghcr.io,
+# where prebuilt/action.yml points (a runner pulls it instead of building it).
 
 # --- build: lxcsnap-action as one NativeAOT executable --------------------------------------
 # Debian 12 with the .NET SDK installed by Microsoft's script: the executable is later copied
@@ -28,7 +30,12 @@ COPY action/LxcSnap.Action/LxcSnap.Action.csproj action/LxcSnap.Action/
 RUN dotnet restore action/LxcSnap.Action -r linux-x64 -p:PublishAot=true
 COPY src/LxcSnap.Core/ src/LxcSnap.Core/
 COPY action/LxcSnap.Action/ action/LxcSnap.Action/
+# The release workflow passes its tag's version (v1.2.3 -> 1.2.3), which the action's log shows:
+# the build context has no .git to take it from. Both properties, so that it holds whether the
+# project's Version is written in Directory.Build.props or made by MinVer from git tags.
+ARG LXCSNAP_VERSION=
 RUN dotnet publish action/LxcSnap.Action -c Release -r linux-x64 -p:PublishAot=true --no-restore -o /out \
+      ${LXCSNAP_VERSION:+"-p:Version=$LXCSNAP_VERSION" "-p:MinVerVersionOverride=$LXCSNAP_VERSION"} \
  && rm -f /out/*.dbg /out/*.pdb
 
 # --- runtime: slim Debian with liblxc ---------------------------------------------------------

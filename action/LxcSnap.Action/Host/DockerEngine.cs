@@ -48,11 +48,18 @@ internal sealed class DockerEngine(string socketPath) : IDisposable
     public Task Start(string id) => Send(HttpMethod.Post, $"containers/{id}/start");
 
     /// <summary>The IDs of the containers with label <paramref name="key"/>=<paramref name="value"/> that are not running (exited, created, dead).</summary>
+    /// <remarks>
+    /// The state is told here, not by a filter of the engine: podman's Docker-compatible API
+    /// (4.3) answers a status filter "dead" with 500, "unknown container state: dead".
+    /// </remarks>
     public async Task<IReadOnlyList<string>> StoppedContainersLabelled(string key, string value)
     {
-        var filters = $"{{\"label\":[\"{key}={value}\"],\"status\":[\"exited\",\"created\",\"dead\"]}}";
+        var filters = $"{{\"label\":[\"{key}={value}\"]}}";
         using var document = JsonDocument.Parse(await Send(HttpMethod.Get, $"containers/json?all=1&filters={Uri.EscapeDataString(filters)}"));
-        return document.RootElement.EnumerateArray().Select(c => c.GetProperty("Id").GetString()!).ToList();
+        return document.RootElement.EnumerateArray()
+            .Where(c => c.GetProperty("State").GetString() is "exited" or "created" or "dead")
+            .Select(c => c.GetProperty("Id").GetString()!)
+            .ToList();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LxcSnap.Core;
 
 namespace LxcSnap.Action.Host;
 
@@ -13,8 +14,7 @@ namespace LxcSnap.Action.Host;
 /// <remarks>
 /// The copy runs on the host's own C library and liblxc (LXC must be installed on the host
 /// anyway); the image's binary is one self-contained file (NativeAOT) so that it can be copied.
-/// It is named by its content hash: a runner that updates the action gets a new file, two jobs
-/// running the same version share one.
+/// <see cref="HostExecutableCache"/> keeps the copies: one per version, only the current one.
 /// </remarks>
 internal static class EnterHost
 {
@@ -33,52 +33,28 @@ internal static class EnterHost
                              "Its Docker engine must run on the LXC host and honour --pid host.");
             return 1;
         }
-        string onHost;
+        InstalledExecutable installed;
         try
         {
-            onHost = CopyOntoHost(self);
+            installed = new HostExecutableCache(HostRootFromHostPidNamespace + HostDirectory).Install(self);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LxcSnapException)
         {
             stderr.WriteLine($"lxcsnap-action: cannot copy itself onto the host under {HostDirectory} through {HostRootFromHostPidNamespace}: {e.Message}. " +
                              "Is the sibling container privileged and in the host's PID namespace?");
             return 1;
         }
 
-        var start = new ProcessStartInfo("nsenter") { UseShellExecute = false };
-        foreach (var argument in new[] { "--target", Target, "--mount", "--uts", "--ipc", "--net", "--pid", "--cgroup", "--", onHost, "host-agent" })
-            start.ArgumentList.Add(argument);
-        using var agent = Process.Start(start)!;
-        agent.WaitForExit();
-        return agent.ExitCode;
-    }
-
-    private static string CopyOntoHost(string self)
-    {
-        var hash = ContentHash(self);
-        var onHost = $"{HostDirectory}/lxcsnap-action-{hash}";
-        var seenFromHere = HostRootFromHostPidNamespace + onHost;
-        if (!File.Exists(seenFromHere))
+        // The cache keeps the file until the agent, which runs from it, has exited.
+        using (installed)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(seenFromHere)!);
-            var staged = $"{seenFromHere}.{Environment.ProcessId}.tmp";
-            File.Copy(self, staged, overwrite: true);
-            File.SetUnixFileMode(staged, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                                         UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            File.Move(staged, seenFromHere, overwrite: true);
+            var onHost = $"{HostDirectory}/{Path.GetFileName(installed.Path)}";
+            var start = new ProcessStartInfo("nsenter") { UseShellExecute = false };
+            foreach (var argument in new[] { "--target", Target, "--mount", "--uts", "--ipc", "--net", "--pid", "--cgroup", "--", onHost, "host-agent" })
+                start.ArgumentList.Add(argument);
+            using var agent = Process.Start(start)!;
+            agent.WaitForExit();
+            return agent.ExitCode;
         }
-        return onHost;
-    }
-
-    /// <summary>
-    /// FNV-1a over the file: enough to tell versions apart, and unlike SHA-256 it needs no
-    /// OpenSSL, which the slim image does not carry.
-    /// </summary>
-    private static string ContentHash(string path)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var b in File.ReadAllBytes(path))
-            hash = (hash ^ b) * 1099511628211UL;
-        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -14,11 +14,16 @@ public sealed class ActionManifest
 
     public static string FilePath => Path.Combine(PublishedCli.RepositoryRoot(), "action.yml");
 
-    public static ActionManifest Load()
+    /// <summary>The same action with its image prebuilt: <c>uses: OWNER/REPO/prebuilt@v1</c>.</summary>
+    public static string PrebuiltFilePath => Path.Combine(PublishedCli.RepositoryRoot(), "prebuilt", "action.yml");
+
+    public static ActionManifest Load() => Load(FilePath);
+
+    public static ActionManifest Load(string path)
     {
         var manifest = new ActionManifest();
         string? section = null, input = null;
-        foreach (var line in File.ReadLines(FilePath))
+        foreach (var line in File.ReadLines(path))
         {
             if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#'))
                 continue;

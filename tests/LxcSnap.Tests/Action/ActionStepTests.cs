@@ -292,6 +292,22 @@ public sealed class ActionStepTests : IDisposable
     }
 
     [Fact]
+    public void Each_stage_logs_the_actions_version_first_as_lxcsnap_action_version_prints_it()
+    {
+        // The version the build stamped into the assembly, read as a file's product version.
+        var version = System.Diagnostics.FileVersionInfo.GetVersionInfo(Path.Combine(PublishedAction.BinDirectory, "lxcsnap-action.dll")).ProductVersion;
+        Assert.Matches(@"^[0-9]+\.[0-9]+\.[0-9]+", version);
+        var step = Step();   // refused, with no allowlist: each stage still starts with the version
+
+        step.RunJob(() => "success");
+
+        Assert.Equal(["main", "post"], step.Stages.Select(s => s.Stage));
+        foreach (var stage in step.Stages)
+            Assert.StartsWith($"LxcSnap action {version}, {stage.Stage} stage\n", stage.Process.Stdout);
+        Assert.Equal(version + "\n", Shell.Check(Path.Combine(PublishedAction.BinDirectory, "lxcsnap-action"), "--version"));
+    }
+
+    [Fact]
     public void The_action_has_no_pre_stage_so_a_local_action_does_all_its_work_in_main_and_post()
     {
         var manifest = ActionManifest.Load();
