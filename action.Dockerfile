@@ -31,11 +31,10 @@ RUN dotnet restore action/LxcSnap.Action -r linux-x64 -p:PublishAot=true
 COPY src/LxcSnap.Core/ src/LxcSnap.Core/
 COPY action/LxcSnap.Action/ action/LxcSnap.Action/
 # The release workflow passes its tag's version (v1.2.3 -> 1.2.3), which the action's log shows:
-# the build context has no .git to take it from. Both properties, so that it holds whether the
-# project's Version is written in Directory.Build.props or made by MinVer from git tags.
+# the build context has no .git for MinVer to take it from (without it: 0.0.0-unversioned).
 ARG LXCSNAP_VERSION=
 RUN dotnet publish action/LxcSnap.Action -c Release -r linux-x64 -p:PublishAot=true --no-restore -o /out \
-      ${LXCSNAP_VERSION:+"-p:Version=$LXCSNAP_VERSION" "-p:MinVerVersionOverride=$LXCSNAP_VERSION"} \
+      ${LXCSNAP_VERSION:+"-p:MinVerVersionOverride=$LXCSNAP_VERSION"} \
  && rm -f /out/*.dbg /out/*.pdb
 
 # --- runtime: slim Debian with liblxc ---------------------------------------------------------
