@@ -182,5 +182,22 @@ public sealed class DiffTests : IDisposable
         Assert.Empty(before.Differences(_sandbox.Fingerprint()));
     }
 
+    [Fact]
+    public void Bash_completes_a_snapshot_after_diff_then_a_snapshot_or_a_container()
+    {
+        _sandbox.CreateBusybox("web");
+        Assert.Equal(0, PublishedCli.Run(_sandbox.Cli("web")).ExitCode);
+        var completion = Path.Combine(PublishedCli.RepositoryRoot(), "packaging", "completions", "lxc-snap.bash");
+        string Complete(params string[] words) => Shell.Check("bash", [
+            "-c", "source \"$1\"; shift; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); _lxc_snap; echo \"${COMPREPLY[*]}\"",
+            "bash", completion, "lxc-snap", "-P", _sandbox.LxcPath, .. words]).Trim();
+
+        Assert.Equal("diff", Complete("di"));
+        Assert.Equal("web_0", Complete("diff", ""));
+        Assert.Equal("web_0 web", Complete("diff", "web_0", ""));
+        Assert.Equal("", Complete("diff", "web_0", "web", ""));
+        Assert.Equal("--stat", Complete("diff", "web_0", "--st"));
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }
