@@ -73,17 +73,8 @@ internal sealed class LayeredTree
     /// <param name="lowers">The lower layers, highest first, as <c>lowerdir=</c> lists them.</param>
     public static LayeredTree OfOverlay(string delta, IEnumerable<string> lowers) => new([delta, .. lowers], overlay: true);
 
-    /// <summary>The root directory: every layer's root, down to the first opaque one.</summary>
-    public TreeDirectory Root
-    {
-        get
-        {
-            var sources = new List<LayerPath>();
-            for (var layer = 0; layer < _layers.Length && (layer == 0 || !OverlayMarks.IsOpaque(_layers[layer - 1])); layer++)
-                sources.Add(new LayerPath(layer, _layers[layer]));
-            return new TreeDirectory(sources);
-        }
-    }
+    /// <summary>The root directory, merged from every layer's root (overlayfs merges the root whatever its attributes).</summary>
+    public TreeDirectory Root => new(_layers.Select((path, layer) => new LayerPath(layer, path)).ToList());
 
     /// <summary>
     /// True when both are overlays over the same lower layers: a name both take from a lower layer,

@@ -38,12 +38,11 @@ internal sealed class TreeComparer
 
     /// <summary>The paths that differ from <paramref name="from"/> to <paramref name="to"/>, sorted ordinally.</summary>
     /// <param name="useSharedLayers">Skip what two overlays share (the fast path); false walks all of both, to check the fast path against.</param>
-    public static List<TreeChange> Compare(LayeredTree from, LayeredTree to, bool useSharedLayers = true, int? parallelism = null,
-        CancellationToken cancellation = default)
+    public static List<TreeChange> Compare(LayeredTree from, LayeredTree to, bool useSharedLayers = true, CancellationToken cancellation = default)
     {
         var comparer = new TreeComparer(from, to, useSharedLayers && from.SharesLowerLayersWith(to), cancellation);
         comparer.CompareDirectories(from.Root, to.Root, "");
-        comparer.CheckContents(parallelism ?? TreeCopy.DefaultParallelism);
+        comparer.CheckContents();
         comparer._changes.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return comparer._changes;
     }
@@ -114,11 +113,14 @@ internal sealed class TreeComparer
         before.Count == after.Count
         && before.All(attribute => after.TryGetValue(attribute.Key, out var value) && value.AsSpan().SequenceEqual(attribute.Value));
 
-    /// <summary>Compares the bytes of the files the walk could not tell apart, several at once.</summary>
-    private void CheckContents(int parallelism)
+    /// <summary>
+    /// Compares the bytes of the files the walk could not tell apart, as many at once as the tree
+    /// copy copies (one per core, up to 8): the same reads, minus the writes.
+    /// </summary>
+    private void CheckContents()
     {
         var differs = new bool[_contentChecks.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = _cancellation };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = TreeCopy.DefaultParallelism, CancellationToken = _cancellation };
         try
         {
             Parallel.For(0, _contentChecks.Count, options, i => differs[i] = !FileContents.Equal(_contentChecks[i].From.Path, _contentChecks[i].To.Path));
