@@ -8,14 +8,20 @@ internal static class FileContents
 {
     private const int ChunkBytes = 256 * 1024;
 
-    /// <summary>Reads both side by side and stops at the first chunk that differs; a file gone meanwhile differs.</summary>
-    public static bool Equal(string first, string second)
+    /// <summary>
+    /// Reads both side by side and stops at the first chunk that differs. A file gone meanwhile, or
+    /// no longer the one that was lstat'ed (a running container replaced it), differs.
+    /// </summary>
+    public static bool Equal(TreeEntry first, TreeEntry second)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(2 * ChunkBytes);
         try
         {
-            using var a = PosixFiles.OpenForReading(first);
-            using var b = PosixFiles.OpenForReading(second);
+            using var a = PosixFiles.OpenForReading(first.Path);
+            using var b = PosixFiles.OpenForReading(second.Path);
+            if (PosixFiles.TryStatDescriptor(a, out _)?.Identity != first.Status.Identity
+                || PosixFiles.TryStatDescriptor(b, out _)?.Identity != second.Status.Identity)
+                return false;
             var left = buffer.AsSpan(0, ChunkBytes);
             var right = buffer.AsSpan(ChunkBytes, ChunkBytes);
             for (long offset = 0; ; )
@@ -28,9 +34,9 @@ internal static class FileContents
                 offset += read;
             }
         }
-        catch (FileSystemCallException e) when (e.Errno == Errno.ENOENT)
+        catch (FileSystemCallException e) when (e.Errno is Errno.ENOENT or Errno.ELOOP)
         {
-            return false; // removed while compared (a running container)
+            return false; // removed, or replaced by a symlink, while compared (a running container)
         }
         finally
         {

@@ -4,50 +4,16 @@ namespace LxcSnap.Core.Comparison;
 
 /// <summary>Where a directory of the merged view lies in one layer.</summary>
 /// <param name="Layer">The layer's index, 0 for the top (an overlay's delta, or a plain directory).</param>
-internal readonly record struct LayerPath(int Layer, string Path);
+/// <param name="Identity">The directory's (device, inode) when it was lstat'ed; null for a layer's root.</param>
+internal readonly record struct LayerPath(int Layer, string Path, (ulong Device, ulong Inode)? Identity = null);
 
 /// <summary>A directory of the merged view: where it lies in each layer that shows through, top first.</summary>
 internal sealed record TreeDirectory(IReadOnlyList<LayerPath> Sources);
 
-/// <summary>
-/// One name of a directory of the merged view, from the highest layer that has it. Its lstat is
-/// read when first asked for: a comparison of two overlays over the same lower layer never needs
-/// it for what both take from that layer.
-/// </summary>
-internal sealed class TreeEntry(string name, int layer, string path, byte directoryType)
-{
-    private FileStatus? _status;
-    private bool _statRead;
-
-    public string Name { get; } = name;
-
-    /// <summary>The layer it comes from (see <see cref="LayerPath.Layer"/>).</summary>
-    public int Layer { get; } = layer;
-
-    /// <summary>Its path in that layer, on the host.</summary>
-    public string Path { get; } = path;
-
-    /// <summary>lstat of <see cref="Path"/>; null when it went away since the directory was read (a running container).</summary>
-    public FileStatus? Status
-    {
-        get
-        {
-            if (!_statRead)
-            {
-                _status = PosixFiles.TryStat(Path, out var errno);
-                if (_status is null && errno is not (Errno.ENOENT or Errno.ENOTDIR))
-                    throw new FileSystemCallException("stat", Path, errno);
-                _statRead = true;
-            }
-            return _status;
-        }
-    }
-
-    /// <summary>Whether it may be a character device, by readdir's type (unknown on some file systems): only those can be whiteouts.</summary>
-    public bool MayBeDevice => directoryType is CharacterDeviceType or DirectoryNative.TypeUnknown;
-
-    private const byte CharacterDeviceType = 2; // DT_CHR
-}
+/// <summary>One name of a directory of the merged view, from the highest layer that has it, with its lstat.</summary>
+/// <param name="Layer">The layer it comes from (see <see cref="LayerPath.Layer"/>).</param>
+/// <param name="Path">Its path in that layer, on the host.</param>
+internal sealed record TreeEntry(string Name, int Layer, string Path, FileStatus Status);
 
 /// <summary>
 /// A container's root filesystem as it would be seen mounted, read from where it is stored and
@@ -55,7 +21,10 @@ internal sealed class TreeEntry(string name, int layer, string path, byte direct
 /// (the delta) first, merged as overlayfs merges them (<see cref="OverlayMarks"/>): a name is
 /// taken from the highest layer that has it, a whiteout hides it, a directory is merged with the
 /// same directory below unless it is opaque, and a redirect says where below that is. Nothing is
-/// followed: entries are lstat'ed and symlink targets read as text.
+/// followed: entries are lstat'ed and symlink targets read as text. A running container may swap
+/// a directory for a symlink while it is read: each directory is opened without following a
+/// symlink, its entries are lstat'ed through that descriptor, and one that is no longer the
+/// directory that was lstat'ed is read as gone, so that nothing outside the tree is ever listed.
 /// </summary>
 internal sealed class LayeredTree
 {
@@ -89,15 +58,17 @@ internal sealed class LayeredTree
         var seen = new Dictionary<string, TreeEntry?>(StringComparer.Ordinal); // null: whited out
         foreach (var source in directory.Sources)
         {
-            using var handle = PosixDirectories.OpenDirectory(null, source.Path, source.Path);
+            using var handle = OpenUnchanged(source);
             if (handle is null)
-                continue; // removed meanwhile (a running container)
-            foreach (var (name, type) in PosixDirectories.ReadEntries(handle, source.Path))
+                continue;
+            foreach (var (name, _) in PosixDirectories.ReadEntries(handle, source.Path))
             {
                 if (seen.ContainsKey(name))
                     continue; // a higher layer has it
-                var entry = new TreeEntry(name, source.Layer, System.IO.Path.Combine(source.Path, name), type);
-                seen[name] = _overlay && entry.MayBeDevice && entry.Status is { } status && OverlayMarks.IsWhiteout(status) ? null : entry;
+                var path = System.IO.Path.Combine(source.Path, name);
+                if (PosixDirectories.StatEntry(handle, name, path) is not { } status)
+                    continue; // removed since it was listed
+                seen[name] = _overlay && OverlayMarks.IsWhiteout(status) ? null : new TreeEntry(name, source.Layer, path, status);
             }
         }
         var entries = seen.Values.OfType<TreeEntry>().ToList();
@@ -105,10 +76,28 @@ internal sealed class LayeredTree
         return entries;
     }
 
+    /// <summary>The directory <paramref name="source"/> names, opened; null when it is gone or is no longer the directory that was lstat'ed.</summary>
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenUnchanged(LayerPath source)
+    {
+        Microsoft.Win32.SafeHandles.SafeFileHandle? handle;
+        try
+        {
+            handle = PosixDirectories.OpenDirectory(null, source.Path, source.Path);
+        }
+        catch (FileSystemCallException e) when (e.Errno is Errno.ELOOP or Errno.ENOTDIR)
+        {
+            return null; // a symlink or a file now
+        }
+        if (handle is null || source.Identity is not { } expected || PosixFiles.TryStatDescriptor(handle, out _)?.Identity == expected)
+            return handle;
+        handle.Dispose();
+        return null;
+    }
+
     /// <summary>The directory <paramref name="entry"/> of <paramref name="parent"/>, with the layers below it that show through.</summary>
     public TreeDirectory Enter(TreeDirectory parent, TreeEntry entry)
     {
-        var sources = new List<LayerPath> { new(entry.Layer, entry.Path) };
+        var sources = new List<LayerPath> { new(entry.Layer, entry.Path, entry.Status.Identity) };
         if (!_overlay || OverlayMarks.IsOpaque(entry.Path))
             return new TreeDirectory(sources);
         var redirect = OverlayMarks.Attribute(entry.Path, "redirect");
@@ -122,7 +111,7 @@ internal sealed class LayeredTree
                 continue;
             if (status.Kind != FileKind.Directory)
                 break; // a file or a whiteout there hides the layers below it
-            sources.Add(new LayerPath(below.Layer, candidate));
+            sources.Add(new LayerPath(below.Layer, candidate, status.Identity));
             if (OverlayMarks.IsOpaque(candidate))
                 break;
         }

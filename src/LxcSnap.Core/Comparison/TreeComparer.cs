@@ -68,8 +68,6 @@ internal sealed class TreeComparer
     {
         var before = a?.Status;
         var after = b?.Status;
-        if (before is null && after is null)
-            return;
         if (before is null || after is null || before.Kind != after.Kind)
         {
             _changes.Add(new TreeChange(path, before is null ? ChangeKind.Added : after is null ? ChangeKind.Deleted : ChangeKind.TypeChanged));
@@ -81,7 +79,7 @@ internal sealed class TreeComparer
             return;
         }
 
-        var metadata = Metadata(a!, before, b!, after);
+        var metadata = Metadata(a!, b!);
         if (before.Kind == FileKind.Regular && before.Size != after.Size)
             _changes.Add(new TreeChange(path, ChangeKind.Modified, metadata));
         else if (before.Kind == FileKind.Regular && before.ModificationTime != after.ModificationTime && before.Identity != after.Identity)
@@ -93,8 +91,9 @@ internal sealed class TreeComparer
     }
 
     /// <summary>What differs between two entries of the same kind besides their contents.</summary>
-    private MetadataDifference Metadata(TreeEntry a, FileStatus before, TreeEntry b, FileStatus after)
+    private MetadataDifference Metadata(TreeEntry a, TreeEntry b)
     {
+        var (before, after) = (a.Status, b.Status);
         var differences = MetadataDifference.None;
         if (before.Permissions != after.Permissions)
             differences |= MetadataDifference.Mode;
@@ -123,7 +122,7 @@ internal sealed class TreeComparer
         var options = new ParallelOptions { MaxDegreeOfParallelism = TreeCopy.DefaultParallelism, CancellationToken = _cancellation };
         try
         {
-            Parallel.For(0, _contentChecks.Count, options, i => differs[i] = !FileContents.Equal(_contentChecks[i].From.Path, _contentChecks[i].To.Path));
+            Parallel.For(0, _contentChecks.Count, options, i => differs[i] = !FileContents.Equal(_contentChecks[i].From, _contentChecks[i].To));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {

@@ -4,12 +4,13 @@ using LxcSnap.Tests.Infrastructure;
 namespace LxcSnap.Tests.Unit;
 
 /// <summary>
-/// How diff reads an overlay's delta without mounting it, on layers made by hand with the marks
-/// overlayfs leaves (a whiteout, an opaque directory, a redirect): each path is classified as the
-/// kernel would show it, and the delta comparison agrees with the walk of both merged views.
+/// How diff reads a root filesystem without mounting it, on trees made by hand: an overlay's
+/// delta with the marks overlayfs leaves (a whiteout, an opaque directory, a redirect) is
+/// classified path by path as the kernel would show it, and the delta comparison agrees with the
+/// walk of both merged views; a directory swapped for a symlink mid-way is never followed.
 /// </summary>
 [Trait("Category", "Unit")]
-public sealed class OverlayClassificationTests : IDisposable
+public sealed class LayeredTreeTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("lxcsnap-overlay-").FullName;
 
@@ -67,6 +68,25 @@ public sealed class OverlayClassificationTests : IDisposable
             new("srv", ChangeKind.MetadataChanged, MetadataDifference.ExtendedAttributes),
             new("srv/whiteout-lookalike", ChangeKind.Added),
         ], changes);
+    }
+
+    [Fact]
+    public void A_directory_swapped_for_a_symlink_after_it_was_listed_is_read_as_gone_and_never_followed()
+    {
+        Shell.Check("sh", "-euc", "cd \"$1\"; mkdir -p tree/srv/inner outside/inner; echo host > outside/inner/secret", "sh", _root);
+        var tree = LayeredTree.OfDirectory(Path.Combine(_root, "tree"));
+        var srv = tree.List(tree.Root).Single();
+        var inner = tree.Enter(tree.Root, srv);
+        var innerEntry = tree.List(inner).Single();
+
+        // As a running container could, between the listing of srv and the reading of srv/inner.
+        Directory.Delete(Path.Combine(_root, "tree", "srv"), recursive: true);
+        File.CreateSymbolicLink(Path.Combine(_root, "tree", "srv"), Path.Combine(_root, "outside"));
+
+        Assert.Empty(tree.List(inner));
+        Assert.Empty(tree.List(tree.Enter(inner, innerEntry)));
+        Assert.Equal("srv", Assert.Single(tree.List(tree.Root)).Name);
+        Assert.Equal(Core.Interop.FileKind.Symlink, tree.List(tree.Root).Single().Status.Kind);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
