@@ -36,7 +36,7 @@ _lxc_snap() {
     local subcommand="" word
     for word in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
         case $word in
-            run | begin | end | prune) subcommand=$word; break ;;
+            run | begin | end | prune | diff) subcommand=$word; break ;;
             --) return ;; # run's COMMAND: bash's own completion would be a guess
         esac
     done
@@ -47,12 +47,28 @@ _lxc_snap() {
         begin) options="--label --replace --recover --inputs-hash --skip-if-unchanged" ;;
         end) options="--label --success --failure --keep-failed --keep" ;;
         prune) options="--keep --older-than --dry-run" ;;
+        diff) options="--stat --exit-code" ;;
         *) options="-l --list -r --restore -d --destroy -c --comment -n --name --allow-running -f --force --dry-run --version" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$options $common" -- "$cur"))
     elif [ -z "$subcommand" ]; then
-        COMPREPLY=($(compgen -W "run begin end prune $(_lxc_snap_containers "$lxcpath")" -- "$cur"))
+        COMPREPLY=($(compgen -W "run begin end prune diff $(_lxc_snap_containers "$lxcpath")" -- "$cur"))
+    elif [ "$subcommand" = diff ]; then
+        # diff NAME_N [NAME_M|CONTAINER]: a snapshot first, then a snapshot or a container.
+        local operands=-1 skip="" # -1 until the word diff itself
+        for word in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+            if [ -n "$skip" ]; then skip=""; continue; fi
+            case $word in
+                -P | --lxcpath | --snapshot-path | -o | --logfile | --logpriority) skip=1 ;; # its value is no operand
+                -*) ;;
+                *) if [ $operands -ge 0 ] || [ "$word" = diff ]; then operands=$((operands + 1)); fi ;;
+            esac
+        done
+        case $operands in
+            0) COMPREPLY=($(compgen -W "$(_lxc_snap_snapshots "$store")" -- "$cur")) ;;
+            1) COMPREPLY=($(compgen -W "$(_lxc_snap_snapshots "$store") $(_lxc_snap_containers "$lxcpath")" -- "$cur")) ;;
+        esac
     fi
 }
 complete -F _lxc_snap lxc-snap

@@ -14,12 +14,14 @@ internal enum CliMode
     Begin,
     End,
     Prune,
+    /// <summary>diff NAME_N [OTHER]: what differs between two root filesystems.</summary>
+    Diff,
 }
 
 internal sealed record CliRequest(CliMode Mode)
 {
-    /// <summary>Only reads: --version and the listings.</summary>
-    public bool ChangesNothing => Mode is CliMode.Version or CliMode.ListContainers or CliMode.ListSnapshots
+    /// <summary>Only reads: --version, the listings and diff.</summary>
+    public bool ChangesNothing => Mode is CliMode.Version or CliMode.ListContainers or CliMode.ListSnapshots or CliMode.Diff
                                   || (DryRun && Mode is CliMode.Destroy or CliMode.Restore);
 
     /// <summary>The container (snapshot, list) or snapshot (restore, destroy) acted on.</summary>
@@ -57,12 +59,21 @@ internal sealed record CliRequest(CliMode Mode)
     public string? OlderThan { get; init; }
     public bool DryRun { get; init; }
 
+    // diff
+    /// <summary>What the snapshot (<see cref="Target"/>) is compared with; null for its container as it is now.</summary>
+    public string? CompareWith { get; init; }
+    /// <summary>--stat: a line of totals after the paths.</summary>
+    public bool Stat { get; init; }
+    /// <summary>--exit-code: exit 1 when they differ.</summary>
+    public bool ExitCodeOnDifference { get; init; }
+
     // Records compare lists by reference; requests compare by content.
     public bool Equals(CliRequest? other) =>
         other is not null && EqualityContract == other.EqualityContract
         && (Mode, Target, NewName, CommentFile, LxcPath, SnapshotPath, AllowRunning, Force, Json, Label, KeepFailed, Replace, Recover, Succeeded, Keep, OlderThan, DryRun)
         == (other.Mode, other.Target, other.NewName, other.CommentFile, other.LxcPath, other.SnapshotPath, other.AllowRunning, other.Force, other.Json, other.Label, other.KeepFailed, other.Replace, other.Recover, other.Succeeded, other.Keep, other.OlderThan, other.DryRun)
         && (Quiet, LogFile, LogPriority, InputsHash, SkipIfUnchanged) == (other.Quiet, other.LogFile, other.LogPriority, other.InputsHash, other.SkipIfUnchanged)
+        && (CompareWith, Stat, ExitCodeOnDifference) == (other.CompareWith, other.Stat, other.ExitCodeOnDifference)
         && Command.SequenceEqual(other.Command);
 
     public override int GetHashCode() => HashCode.Combine(Mode, Target, NewName, Label);

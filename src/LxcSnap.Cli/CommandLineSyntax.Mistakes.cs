@@ -18,7 +18,7 @@ internal sealed partial class CommandLineSyntax
         var command = parse.CommandResult.Command;
         if (UnknownOption(parse, command) is { } unknown)
             return unknown;
-        if (command != Root && MissingArgument(parse, command) is { } missing)
+        if (command != Root && command != _diff && MissingArgument(parse, command) is { } missing)
             return missing;
         // What our own parsers said (a --keep that is no number) is worded already; the rest as it comes.
         return parse.Errors.Count > 0 ? string.Join("\n", parse.Errors.Select(e => e.Message)) : null;

@@ -25,6 +25,9 @@ internal sealed partial class CommandLineSyntax
           lxc-snap end NAME [--label L] --success|--failure [--keep-failed]
           lxc-snap prune NAME --keep N [--older-than DURATION] [--dry-run]
 
+        What changed: one line per path, as git diff --name-status (A, D, M, T; m for metadata only).
+          lxc-snap diff NAME_N [NAME_M|CONTAINER] [--stat] [--exit-code]
+
         As with LXC's tools, -n NAME may stand for the NAME above, -q keeps stderr to
         errors, and -o FILE [--logpriority LEVEL] writes liblxc's log.
 
@@ -153,6 +156,7 @@ internal sealed partial class CommandLineSyntax
         foreach (var option in new Option[] { _list, _restore, _destroy, _commentFile, _name, _lxcPath, _snapshotPath, _allowRunning, _force, _dryRunRoot, _json, _quiet, _logFile, _logPriority, _version })
             Root.Options.Add(option);
         AddProvisioningCommands();
+        AddDiffCommand();
         // With subcommands, System.CommandLine requires one unless the root can act by itself;
         // LxcSnapCommand acts on the parse, so this action is never invoked.
         Root.SetAction(_ => ExitCodes.Success);
@@ -180,6 +184,8 @@ internal sealed partial class CommandLineSyntax
             return Usage(priority);
         if (parse.GetValue(_logPriority) is not null && parse.GetValue(_logFile) is null)
             return Usage("--logpriority sets the level of -o/--logfile: give the log file too.");
+        if (parse.CommandResult.Command == _diff)
+            return InterpretDiff(parse, Common(parse));
         if (parse.CommandResult.Command != Root)
             return InterpretProvisioning(parse, Common(parse));
 

@@ -6,6 +6,8 @@ internal static class ExitCodes
     public const int Success = 0;
     public const int Failure = 1;
     public const int Usage = 2;
+    /// <summary>diff --exit-code: the two differ, as git diff --exit-code says it.</summary>
+    public const int Differences = 1;
     /// <summary>128 + SIGINT, as shells report a process stopped by Ctrl+C.</summary>
     public const int Interrupted = 130;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LxcSnap.Core.Comparison;
 using LxcSnap.Core.Containers;
 using LxcSnap.Core.Copying;
 using LxcSnap.Core.Provisioning;
@@ -44,6 +45,16 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
     public void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun) =>
         Write(new PruneJson(container, dryRun, decisions.Select(d => new PruneDecisionJson(d.Snapshot.Name.ToString(), d.Remove, JsonName.Of(d.Why), d.Reason)).ToList()),
             Context.PruneJson);
+
+    public void Diff(DiffResult result, bool totals) =>
+        Write(new DiffJson(Describe(result.From), Describe(result.To), JsonName.Of(result.Method), result.Identical,
+                result.Changes.Select(c => new ChangeJson(c.Path, DiffText.Mark(c.Kind), JsonName.Of(c.Kind), c.Metadata.Each().Select(JsonName.Of).ToList())).ToList(),
+                new DiffTotalsJson(result.Changes.Count, result.Count(ChangeKind.Added), result.Count(ChangeKind.Deleted), result.Count(ChangeKind.Modified),
+                    result.Count(ChangeKind.TypeChanged), result.Count(ChangeKind.MetadataChanged))),
+            Context.DiffJson);
+
+    private static ComparedJson Describe(ComparedRootfs side) => new(
+        side.Location.Name, side.IsSnapshot ? "snapshot" : "container", side.Location.LxcPath, JsonName.Of(side.Backing.Kind), side.Backing.RootfsPath, side.Running);
 
     public static void Version(TextWriter stdout, string version, string? liblxc, string? liblxcProblem) =>
         stdout.WriteLine(JsonSerializer.Serialize(new VersionJson(version, liblxc, liblxcProblem), Context.VersionJson));
@@ -115,6 +126,10 @@ internal sealed record ContainerListJson(string Store, IReadOnlyList<string> Con
 internal sealed record SnapshotListJson(string Store, string Container, IReadOnlyList<SnapshotJson> Snapshots) : JsonDocument;
 internal sealed record RestoredJson(string Container, string LxcPath, string Snapshot, bool Replaced, CopyJson? Copy, bool DryRun) : JsonDocument;
 internal sealed record DestroyedJson(string Store, string Snapshot, bool DryRun) : JsonDocument;
+internal sealed record ComparedJson(string Name, string Kind, string LxcPath, string BackingStore, string Rootfs, bool Running);
+internal sealed record ChangeJson(string Path, string Status, string Change, IReadOnlyList<string> Metadata);
+internal sealed record DiffTotalsJson(int Changed, int Added, int Deleted, int Modified, int TypeChanged, int MetadataChanged);
+internal sealed record DiffJson(ComparedJson From, ComparedJson To, string Method, bool Identical, IReadOnlyList<ChangeJson> Changes, DiffTotalsJson Totals) : JsonDocument;
 internal sealed record VersionJson(string Version, string? Liblxc, string? LiblxcProblem) : JsonDocument;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
@@ -126,5 +141,6 @@ internal sealed record VersionJson(string Version, string? Liblxc, string? Liblx
 [JsonSerializable(typeof(TransactionDocumentJson))]
 [JsonSerializable(typeof(VersionJson))]
 [JsonSerializable(typeof(PruneJson))]
+[JsonSerializable(typeof(DiffJson))]
 [JsonSerializable(typeof(ErrorJson))]
 internal sealed partial class JsonOutputContext : JsonSerializerContext;

@@ -114,6 +114,10 @@ internal static class LxcSnapCommand
                 engine.Destroy(request.Target!, request.DryRun);
                 output.Destroyed(engine.Store, request.Target!, request.DryRun);
                 break;
+            case CliMode.Diff:
+                var diff = engine.Diff(request.Target!, request.CompareWith, cancellation);
+                output.Diff(diff, request.Stat);
+                return request.ExitCodeOnDifference && !diff.Identical ? ExitCodes.Differences : ExitCodes.Success;
             default:
                 return new ProvisioningCommands(engine, output, notices, interruption).Execute(request, cancellation);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LxcSnap.Core.Comparison;
 using LxcSnap.Core.Provisioning;
 using LxcSnap.Core.Retention;
 using LxcSnap.Core.Snapshots;
@@ -18,6 +19,8 @@ internal interface IResultWriter
     /// <param name="upToDate">--skip-if-unchanged found nothing to do: <paramref name="record"/> is the earlier transaction with the same inputs.</param>
     void Provisioning(ProvisioningRecord record, ProvisioningRecord? rolledBackFirst = null, bool upToDate = false);
     void Pruned(string container, IReadOnlyList<PruneDecision> decisions, bool dryRun);
+    /// <param name="totals">--stat: the totals too (JSON always has them).</param>
+    void Diff(DiffResult result, bool totals);
 }
 
 /// <summary>
@@ -150,6 +153,17 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
         stdout.WriteLine(result.Replaced
             ? $"Restored container {result.From.Container} from {result.From} to {result.Container.Name}, replacing the previous {result.Container.Name} ({method.Description})."
             : $"Restored container {result.From.Container} from {result.From} to {result.Container.Name} ({method.Description}).");
+    }
+
+    /// <summary>One line per path, <c>M&lt;TAB&gt;etc/passwd</c>, as git diff --name-status; written in one go.</summary>
+    public void Diff(DiffResult result, bool totals)
+    {
+        var lines = new System.Text.StringBuilder(result.Changes.Count * 24);
+        foreach (var change in result.Changes)
+            lines.Append(DiffText.Mark(change.Kind)).Append('\t').Append(DiffText.QuotedPath(change.Path)).Append('\n');
+        if (totals)
+            lines.Append(DiffText.Totals(result)).Append('\n');
+        stdout.Write(lines.ToString());
     }
 
     public void Destroyed(SnapshotStore store, string snapshot, bool dryRun) =>

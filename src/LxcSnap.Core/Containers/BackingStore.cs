@@ -23,6 +23,11 @@ public sealed record BackingStore(BackingStoreKind Kind, string RootfsPath)
 
     public string Describe() => Kind.ToString().ToLowerInvariant();
 
+    /// <summary>For dir and btrfs: the directory that is the root filesystem, without liblxc's prefix (null otherwise).</summary>
+    public string? DirectoryPath => Kind is BackingStoreKind.Dir or BackingStoreKind.Btrfs
+        ? RootfsPath[(RootfsPath.StartsWith('/') ? 0 : RootfsPath.IndexOf(':') + 1)..]
+        : null;
+
     /// <summary>
     /// For overlay: whether the lower layer lies inside <paramref name="directory"/>, as
     /// <c>lxc-create -B overlay</c> keeps it in the container's own directory. Then every overlay

@@ -146,8 +146,7 @@ internal static class ContainerCopy
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
-    private static string RootfsOf(BackingStore store) =>
-        store.RootfsPath.StartsWith("dir:", StringComparison.Ordinal) ? store.RootfsPath["dir:".Length..] : store.RootfsPath;
+    private static string RootfsOf(BackingStore store) => store.DirectoryPath ?? store.RootfsPath;
 
     private static bool IsMacAddressKey(string key) =>
         key.StartsWith("lxc.net.", StringComparison.Ordinal) && key.EndsWith(".hwaddr", StringComparison.Ordinal);

@@ -16,8 +16,6 @@ namespace LxcSnap.Core.Copying;
 /// </summary>
 internal static class OverlayUpperLayer
 {
-    private static readonly string[] Namespaces = ["trusted.overlay.", "user.overlay."];
-
     /// <summary>Replaces the content of the regular file <paramref name="relativePath"/> of the merged view.</summary>
     /// <returns>False, and nothing written, when the merged view has no regular file there: absent, deleted, or a symlink or device.</returns>
     public static bool ReplaceContent(string lowerLayer, string upperLayer, string relativePath, string content)
@@ -34,9 +32,9 @@ internal static class OverlayUpperLayer
             {
                 if (inUpper.Kind != FileKind.Directory)
                     return false; // a whiteout, or something else than a directory: nothing below it is seen
-                if (Attribute(upperDirectory, "opaque") == "y")
+                if (OverlayMarks.IsOpaque(upperDirectory))
                     lowerDirectory = null;
-                else if (Attribute(upperDirectory, "redirect") is { } redirect)
+                else if (OverlayMarks.Attribute(upperDirectory, "redirect") is { } redirect)
                     lowerDirectory = redirect.StartsWith('/') ? lowerLayer + redirect : lower is null ? null : Path.Combine(lower, redirect);
             }
             else if (lowerDirectory is not null && PosixFiles.TryStat(lowerDirectory, out _) is { Kind: FileKind.Directory } inLower)
@@ -62,7 +60,7 @@ internal static class OverlayUpperLayer
                 return false;
             File.WriteAllBytes(upperFile, bytes);
             // A metacopy file holds metadata only and takes its data from the lower layer: not any more.
-            foreach (var space in Namespaces)
+            foreach (var space in OverlayMarks.Namespaces)
                 PosixFiles.RemoveExtendedAttribute(upperFile, space + "metacopy");
             return true;
         }
@@ -84,19 +82,8 @@ internal static class OverlayUpperLayer
     {
         foreach (var (attribute, _) in PosixFiles.ReadExtendedAttributes(path))
         {
-            if (Namespaces.Any(space => attribute.StartsWith(space, StringComparison.Ordinal)))
+            if (OverlayMarks.IsOverlayAttribute(attribute))
                 PosixFiles.RemoveExtendedAttribute(path, attribute);
         }
-    }
-
-    /// <summary>overlayfs's attribute <paramref name="name"/> of a directory in the upper layer, in either namespace.</summary>
-    private static string? Attribute(string directory, string name)
-    {
-        foreach (var (attribute, value) in PosixFiles.ReadExtendedAttributes(directory))
-        {
-            if (Namespaces.Any(space => attribute == space + name))
-                return Encoding.UTF8.GetString(value).TrimEnd('\0');
-        }
-        return null;
     }
 }

@@ -75,7 +75,7 @@ internal static class TreeCopy
     /// took a median 0.89 s with one worker and 0.71 s with two (sync included, busy machine); much
     /// of the time is syscalls per file, which overlap well. Beyond 8 the disk is the limit.
     /// </summary>
-    private static int DefaultParallelism => Math.Clamp(Environment.ProcessorCount, 1, 8);
+    internal static int DefaultParallelism => Math.Clamp(Environment.ProcessorCount, 1, 8);
 
     private static void Walk(Entry directory, IReadOnlySet<string> skipAtTop, List<Entry> directories, List<Entry> entries,
         List<(string, string)> links, Dictionary<(ulong, ulong), string> firstNameOfInode, CancellationToken cancellation)

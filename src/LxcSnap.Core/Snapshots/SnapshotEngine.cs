@@ -150,7 +150,7 @@ public sealed partial class SnapshotEngine
     {
         var rootfs = ContainerConfig.ReadItem(container, "lxc.rootfs.path");
         if (string.IsNullOrEmpty(rootfs))
-            throw new LxcSnapException(LxcSnapError.LxcFailed, $"{container} has no lxc.rootfs.path in its config: nothing to copy.");
+            throw new LxcSnapException(LxcSnapError.LxcFailed, $"{container} has no lxc.rootfs.path in its config: it names no root filesystem.");
         return BackingStore.Parse(rootfs);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LxcSnap.Core;
+using LxcSnap.Core.Comparison;
 using LxcSnap.Core.Containers;
 using LxcSnap.Core.Copying;
 using LxcSnap.Core.Provisioning;
@@ -46,6 +47,7 @@ public sealed class JsonContractTests : IDisposable
         var created = Succeeds("-c", comment, "web");
         var containers = Succeeds("-l");
         var listed = Succeeds("-l", "web");
+        var diffed = Succeeds("diff", "web_0");
         var restored = Succeeds("-r", "web_0", "copy");
         var replaced = Succeeds("-r", "web_0", "copy", "--force");
         var begun = Succeeds("begin", "web", "--label", "deploy");
@@ -63,6 +65,7 @@ public sealed class JsonContractTests : IDisposable
         Assert.Equal("fullCopy", created.GetProperty("copy").GetProperty("method").GetString());
         Assert.Equal(["web"], containers.GetProperty("containers").EnumerateArray().Select(e => e.GetString()));
         Assert.Single(listed.GetProperty("snapshots").EnumerateArray());
+        Assert.True(diffed.GetProperty("identical").GetBoolean());
         Assert.False(restored.GetProperty("replaced").GetBoolean());
         Assert.True(replaced.GetProperty("replaced").GetBoolean());
         Assert.Equal("open", begun.GetProperty("transaction").GetProperty("outcome").GetString());
@@ -111,6 +114,7 @@ public sealed class JsonContractTests : IDisposable
                      (["web/../x"], "invalidArgument", 2),
                      (["nosuch"], "containerNotFound", 1),
                      (["-d", "web_7"], "snapshotNotFound", 1),
+                     (["diff", "web_7"], "snapshotNotFound", 1),
                      (["-r", "web_0", "taken"], "targetExists", 1),
                      (["end", "web", "--success"], "transactionNotFound", 1),
                  })
@@ -182,5 +186,11 @@ public sealed class JsonSchemaCompletenessTests
             JsonContract.Enumeration("$defs", "pruned", "properties", "snapshots", "items", "properties", "reason").Order());
         Assert.Equal(Names<ProvisioningOutcome>().Order(), JsonContract.Enumeration("$defs", "transaction", "properties", "outcome").Order());
         Assert.Equal(Names<BackingStoreKind>().Order(), JsonContract.Enumeration("$defs", "backingStore").Order());
+        var change = new[] { "$defs", "diff", "properties", "changes", "items", "properties" };
+        Assert.Equal(Names<ChangeKind>().Order(), JsonContract.Enumeration([.. change, "change"]).Order());
+        Assert.Equal(Enum.GetValues<ChangeKind>().Select(Cli.DiffText.Mark).Order(StringComparer.Ordinal), JsonContract.Enumeration([.. change, "status"]).Order(StringComparer.Ordinal));
+        Assert.Equal(Enum.GetValues<MetadataDifference>().Where(m => m != MetadataDifference.None).Select(m => JsonNamingPolicy.CamelCase.ConvertName(m.ToString())).Order(),
+            JsonContract.Enumeration([.. change, "metadata", "items"]).Order());
+        Assert.Equal(Names<ComparisonMethod>().Order(), JsonContract.Enumeration("$defs", "diff", "properties", "method").Order());
     }
 }

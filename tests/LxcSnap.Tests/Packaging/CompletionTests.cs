@@ -15,7 +15,7 @@ public sealed class CompletionTests
     private static string Completions => Path.Combine(PublishedCli.RepositoryRoot(), "packaging", "completions");
 
     /// <summary>Every option a command takes, by every name: its own and the root's that subcommands inherit.</summary>
-    public static TheoryData<string> Commands => new(["", "run", "begin", "end", "prune"]);
+    public static TheoryData<string> Commands => new(["", "run", "begin", "end", "prune", "diff"]);
 
     private static SortedSet<string> ParserOptions(string subcommand)
     {

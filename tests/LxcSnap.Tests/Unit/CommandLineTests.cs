@@ -90,7 +90,20 @@ public sealed class CommandLineTests
             new CliRequest(CliMode.Prune) { Target = "web", Keep = 3, OlderThan = "7d", DryRun = true, Json = true },
             Parse("prune", "web", "--keep", "3", "--older-than", "7d", "--dry-run", "--json"));
 
+    [Fact]
+    public void Diff_takes_a_snapshot_and_what_to_compare_it_with()
+    {
+        Assert.Equal(new CliRequest(CliMode.Diff) { Target = "web_1" }, Parse("diff", "web_1"));
+        Assert.Equal(
+            new CliRequest(CliMode.Diff) { Target = "web_1", CompareWith = "web_2", Stat = true, ExitCodeOnDifference = true, Json = true, LxcPath = "/srv/lxc" },
+            Parse("diff", "--stat", "web_1", "web_2", "--exit-code", "--json", "-P", "/srv/lxc"));
+        Assert.True(Parse("diff", "web_1").ChangesNothing);
+    }
+
     [Theory]
+    [InlineData("diff needs the snapshot to compare", "diff")]
+    [InlineData("diff compares two things, got 3", "diff", "a_1", "a_2", "a")]
+    [InlineData("unknown option '--stats': did you mean '--stat'?", "diff", "a_1", "--stats")]
     [InlineData("choose one of -l, -r and -d", "-l", "-r", "a_1", "b")]
     [InlineData("-c/--comment applies only when taking a snapshot", "-c", "f", "-l")]
     [InlineData("--allow-running applies only when taking a snapshot", "--allow-running", "-d", "a_1")]

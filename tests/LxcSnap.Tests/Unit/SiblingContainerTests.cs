@@ -20,7 +20,8 @@ public sealed class SiblingContainerTests : IDisposable
     public async Task Siblings_left_stopped_by_an_interrupted_stage_are_removed_before_a_new_one_runs()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_socket)!);
-        using var docker = new FakeDocker(_socket, leftBehind: ["old-sibling-1", "old-sibling-2"]);
+        // A sibling another job is running now is left alone: only stopped ones are leftovers.
+        using var docker = new FakeDocker(_socket, siblings: [("old-sibling-1", "exited"), ("running-sibling", "running"), ("old-sibling-2", "dead")]);
         var log = new List<string>();
         var request = new HostRequest { Operation = HostOperation.SnapshotBefore, Container = "web", Label = "job" };
 
@@ -33,7 +34,6 @@ public sealed class SiblingContainerTests : IDisposable
         var create = calls.FindIndex(c => c.StartsWith("POST /containers/create", StringComparison.Ordinal));
         Assert.True(list >= 0 && create > list, string.Join("\n", calls));
         Assert.Contains("%22lxcsnap-action%3Dhost-agent%22", calls[list]);
-        Assert.Contains("%22exited%22", calls[list]);
         Assert.Equal(["DELETE /containers/old-sibling-1?force=1", "DELETE /containers/old-sibling-2?force=1"], calls[(list + 1)..create]);
         Assert.Equal("DELETE /containers/new-sibling?force=1", calls[^1]);
         Assert.Contains(log, line => line.Contains("an interrupted LxcSnap stage left", StringComparison.Ordinal));
@@ -45,12 +45,13 @@ public sealed class SiblingContainerTests : IDisposable
     private sealed class FakeDocker : IDisposable
     {
         private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        private readonly string[] _leftBehind;
+        /// <summary>The containers with the host agent's label, and their state, as the engine lists them.</summary>
+        private readonly (string Id, string State)[] _siblings;
         private readonly List<string> _calls = [];
 
-        public FakeDocker(string path, string[] leftBehind)
+        public FakeDocker(string path, (string Id, string State)[] siblings)
         {
-            _leftBehind = leftBehind;
+            _siblings = siblings;
             _listener.Bind(new UnixDomainSocketEndPoint(path));
             _listener.Listen(8);
             _ = Task.Run(Serve);
@@ -112,7 +113,7 @@ public sealed class SiblingContainerTests : IDisposable
         {
             static (string, string, byte[]) Json(string json) => ("200 OK", "application/json", Encoding.UTF8.GetBytes(json));
             if (call.StartsWith("GET /containers/json", StringComparison.Ordinal))
-                return Json("[" + string.Join(',', _leftBehind.Select(id => $"{{\"Id\":\"{id}\"}}")) + "]");
+                return Json("[" + string.Join(',', _siblings.Select(s => $"{{\"Id\":\"{s.Id}\",\"State\":\"{s.State}\"}}")) + "]");
             if (call.StartsWith("GET /containers/", StringComparison.Ordinal) && call.EndsWith("/json", StringComparison.Ordinal))
                 return Json("{\"Image\":\"sha256:action-image\"}");
             if (call.StartsWith("POST /containers/create", StringComparison.Ordinal))

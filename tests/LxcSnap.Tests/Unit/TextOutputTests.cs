@@ -1,4 +1,5 @@
 using LxcSnap.Cli;
+using LxcSnap.Core.Comparison;
 using LxcSnap.Core.Containers;
 using LxcSnap.Core.Provisioning;
 using LxcSnap.Core.Store;
@@ -58,5 +59,31 @@ public sealed class TextOutputTests
         var output = new StringWriter();
         new TextResultWriter(output).Containers(new SnapshotStore("/s"), ["db", "web"]);
         Assert.Equal("db\nweb\n", output.ToString());
+    }
+
+    [Theory]
+    [InlineData("etc/passwd", "etc/passwd")]
+    [InlineData("srv/caf\u00e9 menu", "srv/caf\u00e9 menu")]
+    [InlineData("srv/two\nlines", "\"srv/two\\nlines\"")]
+    [InlineData("srv/tab\there", "\"srv/tab\\there\"")]
+    [InlineData("srv/say \"hi\"", "\"srv/say \\\"hi\\\"\"")]
+    [InlineData("srv/back\\slash", "\"srv/back\\\\slash\"")]
+    [InlineData("srv/escape\u001b[31m", "\"srv/escape\\033[31m\"")]
+    public void Diff_paths_are_quoted_as_git_quotes_them_only_when_they_would_break_a_line(string path, string printed) =>
+        Assert.Equal(printed, DiffText.QuotedPath(path));
+
+    [Fact]
+    public void Diff_prints_one_line_per_path_then_the_totals()
+    {
+        var output = new StringWriter();
+        var side = new ComparedRootfs(new ContainerRef("/s", "web_1"), true, BackingStore.Parse("dir:/s/web_1/rootfs", _ => false), false);
+
+        new TextResultWriter(output).Diff(new DiffResult(side, side, ComparisonMethod.TreeWalk,
+        [
+            new("bin/cat", ChangeKind.MetadataChanged, MetadataDifference.SymlinkTarget),
+            new("etc/passwd", ChangeKind.Modified),
+        ]), totals: true);
+
+        Assert.Equal("m\tbin/cat\nM\tetc/passwd\n2 paths differ: 0 added, 0 deleted, 1 modified, 0 type changed, 1 metadata only\n", output.ToString());
     }
 }
