@@ -11,13 +11,24 @@ namespace LxcSnap.Tasks;
 /// </summary>
 internal static class ProjectTargets
 {
-    /// <summary>The names of <paramref name="wanted"/> that <paramref name="project"/> does not define, and every target it does.</summary>
-    public static (IReadOnlyList<string> Missing, IReadOnlyCollection<string> Defined) Check(string project, IEnumerable<string> wanted, IDictionary<string, string> globalProperties)
+    /// <summary>
+    /// The names of <paramref name="wanted"/> that <paramref name="project"/> does not define, and
+    /// every target it does; or why it could not tell (the project could not be evaluated here).
+    /// </summary>
+    public static (IReadOnlyList<string> Missing, IReadOnlyCollection<string> Defined, string? Unknown) Check(string project, IEnumerable<string> wanted,
+        IDictionary<string, string> globalProperties)
     {
-        using var collection = new ProjectCollection(globalProperties);
-        var instance = new ProjectInstance(project, globalProperties, toolsVersion: null, collection);
-        // MSBuild's target names ignore case, and so does this dictionary.
-        var missing = wanted.Where(target => !instance.Targets.ContainsKey(target)).ToList();
-        return (missing, instance.Targets.Keys.ToList());
+        try
+        {
+            using var collection = new ProjectCollection(globalProperties);
+            var instance = new ProjectInstance(project, globalProperties, toolsVersion: null, collection);
+            // MSBuild's target names ignore case, and so does this dictionary.
+            var missing = wanted.Where(target => !instance.Targets.ContainsKey(target)).ToList();
+            return (missing, instance.Targets.Keys.ToList(), null);
+        }
+        catch (Exception e) when (e is Microsoft.Build.Exceptions.InvalidProjectFileException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            return ([], [], e.Message);
+        }
     }
 }

@@ -22,7 +22,7 @@ public static class PublishedAction
         var output = Path.Combine(AppContext.BaseDirectory, "published-action");
         var project = Path.Combine(PublishedCli.RepositoryRoot(), "action", "LxcSnap.Action");
         lock (RepositoryBuild.Lock)
-            Shell.Check("dotnet", "publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet");
+            Shell.Dotnet("publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet");
         if (!File.Exists(Path.Combine(output, "lxcsnap-action")))
             throw new FileNotFoundException("dotnet publish did not produce an executable named lxcsnap-action", output);
         return output;

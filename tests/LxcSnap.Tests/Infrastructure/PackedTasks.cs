@@ -21,7 +21,7 @@ public static class PackedTasks
             Directory.Delete(feed, recursive: true);
         var project = Path.Combine(PublishedCli.RepositoryRoot(), "src", "LxcSnap.Tasks");
         lock (RepositoryBuild.Lock)
-            Shell.Check("dotnet", "pack", project, "-c", "Release", "-o", feed, "--nologo", "-v", "quiet");
+            Shell.Dotnet("pack", project, "-c", "Release", "-o", feed, "--nologo", "-v", "quiet");
         var package = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetFiles(feed, "LxcSnap.Tasks.*.nupkg")));
         return (feed, package["LxcSnap.Tasks.".Length..]);
     }

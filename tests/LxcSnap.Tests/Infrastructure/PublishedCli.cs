@@ -23,7 +23,7 @@ public static class PublishedCli
         var output = System.IO.Path.Combine(AppContext.BaseDirectory, "published-cli");
         var project = System.IO.Path.Combine(RepositoryRoot(), "src", "LxcSnap.Cli");
         lock (RepositoryBuild.Lock)
-            Shell.Check("dotnet", "publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet");
+            Shell.Dotnet("publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet");
         var executable = System.IO.Path.Combine(output, "lxc-snap");
         if (!File.Exists(executable))
             throw new FileNotFoundException("dotnet publish did not produce an executable named lxc-snap", executable);

@@ -48,9 +48,18 @@ public static class Shell
     }
 
     /// <summary>Runs a command that must succeed, returning its stdout.</summary>
-    public static string Check(string program, params string[] arguments)
+    public static string Check(string program, params string[] arguments) => CheckWithin(TimeSpan.FromMinutes(3), program, arguments);
+
+    /// <summary>
+    /// Runs `dotnet build`, `pack` or `publish`, which must succeed. A build takes what the machine
+    /// gives it: under load (two test runs at once) packing the tasks took over 3 minutes, so only a
+    /// build that hangs is cut off here.
+    /// </summary>
+    public static string Dotnet(params string[] arguments) => CheckWithin(TimeSpan.FromMinutes(15), "dotnet", arguments);
+
+    private static string CheckWithin(TimeSpan timeout, string program, string[] arguments)
     {
-        var result = Run(program, arguments);
+        var result = Run(program, arguments, environment: null, timeout);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed: {result}");
         return result.Stdout;

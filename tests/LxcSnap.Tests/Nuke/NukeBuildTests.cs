@@ -169,7 +169,7 @@ public sealed class NukeBuildTests : IDisposable
                 """);
             lock (RepositoryBuild.Lock)
             {
-                Shell.Check("dotnet", "build", Path.Combine(root, "build", "_build.csproj"), "--nologo", "-v", "quiet",
+                Shell.Dotnet("build", Path.Combine(root, "build", "_build.csproj"), "--nologo", "-v", "quiet",
                     "-p:LxcSnapWithNuke=true", "-p:TargetFrameworks=net10.0", $"-p:RestoreAdditionalProjectSources={Feed}");
             }
             return root;
