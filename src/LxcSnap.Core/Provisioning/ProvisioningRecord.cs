@@ -46,6 +46,13 @@ public sealed record ProvisioningRecord
     public string? InputsHash { get; init; }
 
     /// <summary>
+    /// The container's directory when the after snapshot was taken (device, inode and modification
+    /// time): a restore, or a container destroyed and made again, puts a new directory in its place,
+    /// so provisioning is no longer up to date (<see cref="ProvisioningTransactions.UnchangedSince"/>).
+    /// </summary>
+    public string? ContainerDirectory { get; init; }
+
+    /// <summary>
     /// The snapshots retention destroyed once this transaction succeeded (<see cref="ProvisioningRequest.Keep"/>):
     /// reported by the run that pruned them, not kept in the journal.
     /// </summary>

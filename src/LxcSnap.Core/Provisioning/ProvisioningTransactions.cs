@@ -83,26 +83,34 @@ public sealed class ProvisioningTransactions : IProvisioningSteps
     /// <summary>
     /// The transaction that makes provisioning <paramref name="container"/> again with
     /// <paramref name="label"/> and <paramref name="inputsHash"/> unnecessary, or null. Only the
-    /// label's newest transaction counts, and only when it succeeded with the same inputs, its after
-    /// snapshot still exists, the container exists and none of its transactions is open (one left
-    /// open means a run died part-way, in no known state). Whatever else happened, provisioning runs
-    /// again: skipping is the exception, never the risk.
+    /// container's newest transaction counts, and only when it is this label's, succeeded with the
+    /// same inputs, its after snapshot still exists and the container's directory is the one it
+    /// snapshotted (a restore or a re-creation replaces it). So a failed or interrupted run since, a
+    /// run of another label, a restore or a destroyed after snapshot all provision again: skipping is
+    /// the exception, never the risk. What changes a container from inside (lxc-attach) is not seen.
     /// </summary>
     public ProvisioningRecord? UnchangedSince(string container, string? label, string inputsHash)
     {
         label = ValidateLabel(label);
         ValidateInputsHash(inputsHash);
         var history = History(container);
-        if (!new ContainerRef(_engine.LxcPath, container).ConfigExists || history.Any(r => r.Outcome == ProvisioningOutcome.Open))
-            return null;
-        var newest = history.LastOrDefault(r => r.Label == label);
-        return newest is { Outcome: ProvisioningOutcome.Succeeded, After: { } after }
+        var newest = history.Count > 0 ? history[^1] : null;
+        return newest is { Outcome: ProvisioningOutcome.Succeeded, After: { } after, ContainerDirectory: { } directory }
+               && newest.Label == label
                && newest.InputsHash == inputsHash
                && newest.LxcPath == _engine.LxcPath
+               && directory == ContainerDirectoryOf(container)
                && SnapshotName.TryParse(after, out var afterName) && _engine.Store.Find(afterName) is not null
             ? newest
             : null;
     }
+
+    /// <summary>What identifies the container's directory (<see cref="ProvisioningRecord.ContainerDirectory"/>); null when there is none.</summary>
+    private string? ContainerDirectoryOf(string container) =>
+        Interop.PosixFiles.TryStat(new ContainerRef(_engine.LxcPath, container).Directory, out _) is { Kind: Interop.FileKind.Directory } status
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{status.Identity.Device}:{status.Identity.Inode}:{status.ModificationTime.Seconds}.{status.ModificationTime.Nanoseconds:D9}")
+            : null;
 
     private ProvisioningRecord Open(string container, string? label, bool replaceOpen, string? inputsHash, CancellationToken cancellation)
     {
@@ -176,6 +184,7 @@ public sealed class ProvisioningTransactions : IProvisioningSteps
         {
             Outcome = ProvisioningOutcome.Succeeded,
             After = after.Snapshot.Name.ToString(),
+            ContainerDirectory = ContainerDirectoryOf(container),
             EndedAt = DateTimeOffset.Now,
         };
         _journal.Save(closed);

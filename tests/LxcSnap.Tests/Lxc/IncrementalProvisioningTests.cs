@@ -94,6 +94,33 @@ public sealed class IncrementalProvisioningTests : IDisposable
     }
 
     [Fact]
+    public void A_restore_onto_the_container_since_its_success_provisions_again()
+    {
+        _sandbox.CreateBusybox("web");
+        Assert.Equal(0, Run("sha256:same").ExitCode);
+        Assert.Equal(0, PublishedCli.Run(_sandbox.Cli("-r", "web_0", "web", "--force")).ExitCode); // back to before provisioning
+
+        var again = Run("sha256:same");
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(2, RunCount);
+        Assert.Contains("succeeded", again.Stdout);
+    }
+
+    [Fact]
+    public void A_provisioning_with_another_label_since_provisions_again()
+    {
+        _sandbox.CreateBusybox("web");
+        Assert.Equal(0, Run("sha256:same").ExitCode);
+        Assert.Equal(0, PublishedCli.Run(_sandbox.Cli("run", "web", "--label", "other", "--", "true")).ExitCode);
+
+        var again = Run("sha256:same");
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(2, RunCount);
+    }
+
+    [Fact]
     public void An_open_transaction_is_never_skipped_past_it_is_refused_as_without_inputs()
     {
         _sandbox.CreateBusybox("web");
