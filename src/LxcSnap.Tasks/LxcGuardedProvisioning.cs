@@ -74,6 +74,11 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
     {
         var label = string.IsNullOrWhiteSpace(Label) ? DefaultLabel : Label.Trim();
         var targets = ProvisioningTargets.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToArray();
+        if (targets.Length == 0)
+        {
+            Error(ErrorCodes.InvalidInput, "no provisioning targets to guard: set LxcSnapProvisioningTargets to the targets that provision the container.");
+            return false;
+        }
         if (!ValidContainer(Container, nameof(Container))
             || !TryFlag(KeepFailed, "LxcSnapKeepFailed", out var keepFailed)
             || !TryFlag(Force, "LxcSnapForce", out var force)

@@ -114,5 +114,21 @@ public sealed class GuardedProvisioningTaskTests : IDisposable
         Assert.False(Directory.Exists(_sandbox.StorePath) && Directory.EnumerateDirectories(_sandbox.StorePath).Any(d => !Path.GetFileName(d).StartsWith('.')));
     }
 
+    [Fact]
+    public void Provisioning_targets_that_are_only_separators_are_LXS001_and_nothing_is_snapshotted()
+    {
+        _sandbox.CreateBusybox("web");
+        var guard = Guard();
+        guard.ProvisioningTargets = [" ", ""];
+
+        Assert.False(guard.Execute());
+
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal("LXS001", error.Code);
+        Assert.Contains("no provisioning targets to guard: set LxcSnapProvisioningTargets", error.Message);
+        Assert.Empty(_engine.BuiltTargets);
+        Assert.False(Directory.Exists(_sandbox.StorePath));
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }
