@@ -62,7 +62,7 @@ public sealed class JsonContractTests : IDisposable
         Assert.Equal("first\n", created.GetProperty("snapshot").GetProperty("comment").GetString());
         Assert.Equal("fullCopy", created.GetProperty("copy").GetProperty("method").GetString());
         Assert.Equal(["web"], containers.GetProperty("containers").EnumerateArray().Select(e => e.GetString()));
-        Assert.Single(listed.GetProperty("snapshots").EnumerateArray());
+        Assert.Equal("snapshot", Assert.Single(listed.GetProperty("snapshots").EnumerateArray()).GetProperty("provenance").GetProperty("command").GetString());
         Assert.False(restored.GetProperty("replaced").GetBoolean());
         Assert.True(replaced.GetProperty("replaced").GetBoolean());
         Assert.Equal("open", begun.GetProperty("transaction").GetProperty("outcome").GetString());
@@ -182,5 +182,7 @@ public sealed class JsonSchemaCompletenessTests
             JsonContract.Enumeration("$defs", "pruned", "properties", "snapshots", "items", "properties", "reason").Order());
         Assert.Equal(Names<ProvisioningOutcome>().Order(), JsonContract.Enumeration("$defs", "transaction", "properties", "outcome").Order());
         Assert.Equal(Names<BackingStoreKind>().Order(), JsonContract.Enumeration("$defs", "backingStore").Order());
+        Assert.Equal(Core.Store.Provenance.Tools.Order(), JsonContract.Enumeration("$defs", "provenance", "properties", "tool").Order());
+        Assert.Equal(Core.Store.Provenance.Commands.Order(), JsonContract.Enumeration("$defs", "provenance", "properties", "command").Order());
     }
 }
