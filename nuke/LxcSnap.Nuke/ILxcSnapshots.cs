@@ -80,9 +80,15 @@ public interface ILxcSnapshots : INukeBuild
             Container!, Label, KeepFailed, notice => Log.Information("{Notice}", notice), Keep);
     }
 
-    /// <summary>This build, recorded in the snapshots it takes: its class and the targets it was invoked with.</summary>
-    private LxcSnapCaller LxcSnapCaller() =>
-        new(Provenance.NukeTool, $"build {GetType().Name}, target {string.Join(';', InvokedTargets.Select(target => target.Name))}");
+    /// <summary>
+    /// This build, recorded in the snapshots it takes: its class and the targets it was invoked
+    /// with, or its default target when it was given none (InvokedTargets is empty then).
+    /// </summary>
+    private LxcSnapCaller LxcSnapCaller()
+    {
+        var invoked = InvokedTargets.Count > 0 ? InvokedTargets : ExecutionPlan.Where(target => target.IsDefault);
+        return new(Provenance.NukeTool, $"build {GetType().Name}, target {string.Join(';', invoked.Select(target => target.Name))}");
+    }
 
     /// <summary>The step, with an lxc-snap error's remedies worded as this component's parameters.</summary>
     private static ProvisioningRecord InHostTerms(Func<ProvisioningRecord> step)
