@@ -1,6 +1,7 @@
 using LxcSnap.Core;
 using LxcSnap.Core.Client;
 using LxcSnap.Core.Provisioning;
+using LxcSnap.Core.Store;
 using Nuke.Common;
 using Nuke.Common.Utilities.Collections;
 using Serilog;
@@ -75,8 +76,18 @@ public interface ILxcSnapshots : INukeBuild
     {
         if (Keep < 1)
             throw new LxcSnapException(LxcSnapError.InvalidArgument, $"--lxc-keep is {Keep}: pass the number of snapshots to keep after provisioning, 1 or more, or leave it out to keep them all.");
-        return new(new LxcSnapProcessSteps(LxcSnapCli(), LxcPath, SnapshotPath, line => Log.Information("{Notice}", line)),
+        return new(new LxcSnapProcessSteps(LxcSnapCli(), LxcPath, SnapshotPath, line => Log.Information("{Notice}", line), LxcSnapCaller()),
             Container!, Label, KeepFailed, notice => Log.Information("{Notice}", notice), Keep);
+    }
+
+    /// <summary>
+    /// This build, recorded in the snapshots it takes: its class and the targets it was invoked
+    /// with, or its default target when it was given none (InvokedTargets is empty then).
+    /// </summary>
+    private LxcSnapCaller LxcSnapCaller()
+    {
+        var invoked = InvokedTargets.Count > 0 ? InvokedTargets : ExecutionPlan.Where(target => target.IsDefault);
+        return new(Provenance.NukeTool, $"build {GetType().Name}, target {string.Join(';', invoked.Select(target => target.Name))}");
     }
 
     /// <summary>The step, with an lxc-snap error's remedies worded as this component's parameters.</summary>

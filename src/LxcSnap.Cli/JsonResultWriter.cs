@@ -73,7 +73,12 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
         snapshot.Comment?.Text,
         JsonName.Of(snapshot.Backing ?? BackingStoreKind.Other),
         snapshot.Location.Directory,
-        role is null ? null : new SnapshotProvisioningJson(JsonName.Of(role.Step), Describe(role.Transaction)));
+        role is null ? null : new SnapshotProvisioningJson(JsonName.Of(role.Step), Describe(role.Transaction)),
+        snapshot.Provenance is { } provenance ? Describe(provenance) : null);
+
+    private static ProvenanceJson Describe(Provenance provenance) => new(
+        provenance.Tool, provenance.Command, provenance.Detail, provenance.User, provenance.SudoUser, provenance.Host,
+        provenance.Ci is { } run ? new CiRunJson(run.RunId, run.RunAttempt, run.Repository, run.Sha, run.Url, run.Workflow, run.Job) : null);
 
     private static CopyJson Describe(CopyMethod method) => new(
         JsonName.Of(method.Kind), method.DataCopiedBy.Each().Select(JsonName.Of).ToList(), method.LowerLayerShared, method.Description);
@@ -108,7 +113,10 @@ internal abstract record JsonDocument
     public int SchemaVersion { get; } = CurrentSchemaVersion;
 }
 
-internal sealed record SnapshotJson(string Name, string Container, int Version, string? Time, string? Timestamp, string? Comment, string BackingStore, string Path, SnapshotProvisioningJson? Provisioning);
+internal sealed record SnapshotJson(string Name, string Container, int Version, string? Time, string? Timestamp, string? Comment, string BackingStore, string Path, SnapshotProvisioningJson? Provisioning,
+    ProvenanceJson? Provenance);
+internal sealed record ProvenanceJson(string Tool, string Command, string? Detail, string? User, string? SudoUser, string? Host, CiRunJson? Ci);
+internal sealed record CiRunJson(string RunId, string? RunAttempt, string? Repository, string? Sha, string? Url, string? Workflow, string? Job);
 internal sealed record SnapshotProvisioningJson(string Step, TransactionJson Transaction);
 internal sealed record TransactionJson(string Id, string Container, string LxcPath, string Label, string Outcome, string Before, string? After, string? FailedState,
     string? InputsHash, string StartedAt, string? EndedAt, double? DurationSeconds, string? Error)

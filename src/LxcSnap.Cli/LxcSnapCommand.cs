@@ -77,6 +77,8 @@ internal static class LxcSnapCommand
         var notices = NoticeWriter(stderr, request.Quiet, progress);
         var engine = CreateEngine(request, notices);
         engine.Progress = progress is null ? null : progress.Report;
+        if (request.Mode is CliMode.Snapshot or CliMode.Run or CliMode.Begin or CliMode.End)
+            engine.Provenance = Provenance.OfThisProcess(command: request.Mode.ToString().ToLowerInvariant());
         if (interruption is not null && progress is not null)
             interruption.BeforeMessage = progress.Clear;
         try

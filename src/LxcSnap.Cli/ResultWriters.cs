@@ -1,4 +1,5 @@
 using System.Globalization;
+using LxcSnap.Core;
 using LxcSnap.Core.Comparison;
 using LxcSnap.Core.Provisioning;
 using LxcSnap.Core.Retention;
@@ -27,7 +28,8 @@ internal interface IResultWriter
 /// The original tool's text: <c>-l</c> prints one name a line; <c>-l NAME</c> prints
 /// <c>NAME N&lt;TAB&gt;TIME</c> and, when there is a comment, <c>Commit comment:</c> followed
 /// by its lines indented by one space. A snapshot a provisioning transaction took gets one more
-/// line, <c>Provisioning 'LABEL': before, rolled back after 12.3 s</c>.
+/// line, <c>Provisioning 'LABEL': before, rolled back after 12.3 s</c>; one with a provenance,
+/// one more, <c>Made by: lxc-snap snapshot, root@vm</c> (<see cref="MadeBy"/>).
 /// </summary>
 internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
 {
@@ -59,6 +61,8 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
                     WriteComment(text, snapshot.Comment);
                 if (roles.TryGetValue(snapshot.Name.ToString(), out var role))
                     text.WriteLine($"Provisioning '{role.Transaction.Label}': {Describe(role)}");
+                if (snapshot.Provenance is { } provenance)
+                    text.WriteLine($"Made by: {MadeBy(provenance)}");
             }
         }
         RawOutput.Write(stdout, listing.GetBuffer().AsSpan(0, (int)listing.Length));
@@ -83,6 +87,25 @@ internal sealed class TextResultWriter(TextWriter stdout) : IResultWriter
                 text.WriteLine();
             rest = rest[line.Length..];
         }
+    }
+
+    /// <summary>
+    /// A provenance in one line, every value escaped (provenance.json may hold anything):
+    /// <c>msbuild begin (LxcGuardedProvisioning task, project /src/web.csproj, targets Provision),
+    /// root@vm (sudo from alice), GitHub Actions run https://github.com/o/r/actions/runs/1/attempts/1</c>.
+    /// </summary>
+    internal static string MadeBy(Provenance provenance)
+    {
+        var line = new System.Text.StringBuilder($"{Printable.Escape(provenance.Tool)} {Printable.Escape(provenance.Command)}");
+        if (provenance.Detail is { } detail)
+            line.Append($" ({Printable.Escape(detail)})");
+        if (provenance.User is not null || provenance.Host is not null)
+            line.Append($", {Printable.Escape(provenance.User ?? "?")}@{Printable.Escape(provenance.Host ?? "?")}");
+        if (provenance.SudoUser is { } sudoUser)
+            line.Append($" (sudo from {Printable.Escape(sudoUser)})");
+        if (provenance.Ci is { } run)
+            line.Append($", GitHub Actions run {Printable.Escape(run.Url ?? run.RunId)}");
+        return line.ToString();
     }
 
     private static string Describe(SnapshotRole role)

@@ -70,10 +70,17 @@ public sealed class LxcGuardedProvisioning : LxcSnapTask
     [Output]
     public string? FailedStateSnapshot { get; private set; }
 
+    /// <remarks>The task runs in the package's targets file: the project is the one they provision, with its targets.</remarks>
+    private protected override string ProvenanceDetail =>
+        $"{nameof(LxcGuardedProvisioning)} task, project {Project}, targets {string.Join(';', Targets)}";
+
+    /// <summary>The provisioning targets as given, empty entries left out.</summary>
+    private string[] Targets => ProvisioningTargets.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToArray();
+
     protected override bool Run()
     {
         var label = string.IsNullOrWhiteSpace(Label) ? DefaultLabel : Label.Trim();
-        var targets = ProvisioningTargets.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToArray();
+        var targets = Targets;
         if (targets.Length == 0)
         {
             Error(ErrorCodes.InvalidInput, "no provisioning targets to guard: set LxcSnapProvisioningTargets to the targets that provision the container.");

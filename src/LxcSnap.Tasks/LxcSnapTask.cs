@@ -66,7 +66,11 @@ public abstract class LxcSnapTask : MSBuildTask, ICancelableTask
 
     /// <summary>lxc-snap as a process of its own, with this task's lxcpath and store; its notes go to the build log.</summary>
     private protected LxcSnapProcessSteps LxcSnap() =>
-        new(CliPath, NonEmpty(LxcPath), NonEmpty(SnapshotPath), line => Log.LogMessage(MessageImportance.Normal, line));
+        new(CliPath, NonEmpty(LxcPath), NonEmpty(SnapshotPath), line => Log.LogMessage(MessageImportance.Normal, line),
+            new LxcSnapCaller(Provenance.MSBuildTool, ProvenanceDetail));
+
+    /// <summary>What the snapshots this task takes record of it: the task and the project that runs it.</summary>
+    private protected virtual string ProvenanceDetail => $"{GetType().Name} task, project {BuildEngine.ProjectFileOfTaskNode}";
 
     /// <summary>Logs an lxc-snap failure with its LXS code, its remedies worded as MSBuild properties and task parameters.</summary>
     private protected void Error(LxcSnapException error) => Error(ErrorCodes.For(error.Error), MSBuildWording.Instance.Message(error));

@@ -1,4 +1,5 @@
 using LxcSnap.Action.Host;
+using LxcSnap.Core.Store;
 
 namespace LxcSnap.Action.Stages;
 
@@ -17,6 +18,11 @@ internal sealed class HostAccess(IReadOnlyDictionary<string, string> environment
 
     public HostResult Run(HostRequest request)
     {
+        // The host agent may run in another container, which does not have the job's variables.
+        request = request with
+        {
+            Workflow = ContinuousIntegrationRun.Variables.Where(environment.ContainsKey).ToDictionary(name => name, name => environment[name], StringComparer.Ordinal),
+        };
         var notInHost = HostView.WhyNotVisible();
         if (notInHost is null)
             return new HostAgent(environment, new LineWriter(log)).Execute(request);

@@ -33,6 +33,10 @@ internal sealed class HostAgent(IReadOnlyDictionary<string, string> hostEnvironm
                 return HostResult.Refused($"lxcpath {lxcPath} does not exist on the host: nothing was done.");
 
             var engine = SnapshotEngine.ForPaths(lxcPath, request.SnapshotPath, log.WriteLine);
+            // The main stage begins the transaction, the post stage ends it.
+            engine.Provenance = Provenance.FromEnvironment(request.Workflow ?? [],
+                command: request.Operation == HostOperation.SnapshotBefore ? "begin" : "end",
+                Environment.UserName, Environment.MachineName, tool: Provenance.GitHubActionTool);
             var store = engine.Store;
             var transactions = new ProvisioningTransactions(engine, log.WriteLine);
             if (request.OnlyIfOpen && transactions.FindOpen(request.Container, request.Label) is null)
@@ -47,7 +51,7 @@ internal sealed class HostAgent(IReadOnlyDictionary<string, string> hostEnvironm
                 HostOperation.SnapshotAfter => runner.End(provisioning, ProvisioningResult.Succeeded),
                 _ => runner.End(provisioning, ProvisioningResult.Failed),
             };
-            return Describe(record, store.Path);
+            return Describe(record, store.Path) with { RunUrl = engine.Provenance.Ci?.Url };
         }
         catch (Exception e) when (e is LxcSnapException or IOException or UnauthorizedAccessException)
         {

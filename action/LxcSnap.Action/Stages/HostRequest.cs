@@ -32,6 +32,12 @@ internal sealed record HostRequest
     /// began the transaction): end the transaction of this label if one is open, else do nothing.
     /// </summary>
     public bool OnlyIfOpen { get; init; }
+
+    /// <summary>
+    /// The job's GitHub Actions variables as the stage sees them (<see cref="Core.Store.ContinuousIntegrationRun.Variables"/>):
+    /// the host agent runs elsewhere, and records them in the provenance of the snapshots it takes.
+    /// </summary>
+    public Dictionary<string, string>? Workflow { get; init; }
 }
 
 /// <summary>What the host agent did, printed by it as one JSON line and read back by the stage.</summary>
@@ -54,6 +60,8 @@ internal sealed record HostResult
     /// <summary>What retention destroyed after the after snapshot.</summary>
     public IReadOnlyList<string>? Pruned { get; init; }
     public double? DurationSeconds { get; init; }
+    /// <summary>The GitHub Actions run the snapshots taken record as their provenance, when it is known.</summary>
+    public string? RunUrl { get; init; }
 
     public static HostResult Refused(string error) => new() { Succeeded = false, ErrorKind = "refused", Error = error };
 }

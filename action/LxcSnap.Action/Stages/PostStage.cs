@@ -89,7 +89,7 @@ internal sealed class PostStage(ActionInputs inputs, FileCommands files, Workflo
         files.SetOutput(ActionSettings.Output.Before, result.Before!);
         files.SetOutput(ActionSettings.Output.After, result.After!);
         files.SetOutput(ActionSettings.Output.Outcome, "succeeded");
-        files.AppendSummary(JobSummary.Table(container, $"{result.Before} → {result.After}", "succeeded: after snapshot taken", duration));
+        files.AppendSummary(JobSummary.Table(container, $"{result.Before} → {result.After}", "succeeded: after snapshot taken", duration, result.RunUrl));
         commands.Log($"LxcSnap: the job succeeded; {container} snapshotted as {result.After} (before: {result.Before}).");
         if (result.Pruned is { Count: > 0 } pruned)
             commands.Log($"LxcSnap: pruned {string.Join(", ", pruned)} of {container}, keeping the newest (input keep).");
@@ -103,7 +103,7 @@ internal sealed class PostStage(ActionInputs inputs, FileCommands files, Workflo
         var kept = result.FailedState is null ? "" : $"; failed state kept as {result.FailedState}";
         if (result.FailedState is not null)
             files.SetOutput(ActionSettings.Output.FailedState, result.FailedState);
-        files.AppendSummary(JobSummary.Table(container, $"restored to {result.RestoredFrom}", $"job {status}: restored{kept}", duration));
+        files.AppendSummary(JobSummary.Table(container, $"restored to {result.RestoredFrom}", $"job {status}: restored{kept}", duration, result.RunUrl));
         commands.Notice("LxcSnap restored", $"the job's status is {status}: {container} was restored to {result.RestoredFrom}{kept}.");
     }
 

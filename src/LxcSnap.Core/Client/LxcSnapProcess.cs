@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 using LxcSnap.Core.Interop;
+using LxcSnap.Core.Store;
 
 namespace LxcSnap.Core.Client;
 
@@ -31,6 +32,15 @@ public sealed record LxcSnapOutcome(int ExitCode, JsonElement? Json, string Stde
     }
 }
 
+/// <summary>
+/// The front-end that runs lxc-snap, told to it through its environment
+/// (<see cref="Provenance.MadeByVariable"/>, <see cref="Provenance.MadeByDetailVariable"/>) so
+/// that the snapshots it takes record who made them.
+/// </summary>
+/// <param name="Tool">One of <see cref="Provenance.Tools"/>: <c>msbuild</c>, <c>nuke</c>.</param>
+/// <param name="Detail">What the front-end says of itself: the task, project and targets; the build and target.</param>
+public sealed record LxcSnapCaller(string Tool, string? Detail);
+
 /// <summary>lxc-snap could not be run at all (not found, not executable).</summary>
 public sealed class LxcSnapProcessException(string message) : Exception(message);
 
@@ -48,7 +58,9 @@ public static class LxcSnapProcess
     /// <param name="cliPath">lxc-snap.dll (run with the dotnet that runs the host) or an lxc-snap executable.</param>
     /// <param name="logLine">Receives lxc-snap's notes (stderr) as they come.</param>
     /// <param name="cancellation">Asks lxc-snap to stop with SIGTERM: it then finishes or undoes what it does (a frozen container is thawed, a half-made copy removed).</param>
-    public static LxcSnapOutcome Run(string cliPath, IEnumerable<string> arguments, Action<string> logLine, CancellationToken cancellation)
+    /// <param name="caller">Who runs it, recorded in the snapshots it takes; null: lxc-snap itself.</param>
+    public static LxcSnapOutcome Run(string cliPath, IEnumerable<string> arguments, Action<string> logLine, CancellationToken cancellation,
+        LxcSnapCaller? caller = null)
     {
         if (!File.Exists(cliPath))
             throw new LxcSnapProcessException($"lxc-snap not found at '{cliPath}'.");
@@ -69,6 +81,14 @@ public static class LxcSnapProcess
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
+        // Set or removed, never inherited: a host run by another names itself, not its parent.
+        foreach (var (variable, value) in new[] { (Provenance.MadeByVariable, caller?.Tool), (Provenance.MadeByDetailVariable, caller?.Detail) })
+        {
+            if (value is null)
+                start.Environment.Remove(variable);
+            else
+                start.Environment[variable] = value;
+        }
 
         Process process;
         try

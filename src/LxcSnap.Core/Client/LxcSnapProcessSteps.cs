@@ -13,7 +13,8 @@ namespace LxcSnap.Core.Client;
 /// <param name="lxcPath">The lxcpath, or null for LXC's default.</param>
 /// <param name="snapshotPath">The store, or null for lxc-snap's default.</param>
 /// <param name="log">Receives lxc-snap's notes as they come.</param>
-public sealed class LxcSnapProcessSteps(string cliPath, string? lxcPath, string? snapshotPath, Action<string> log) : IProvisioningSteps
+/// <param name="caller">The build host, recorded in the snapshots lxc-snap takes for it.</param>
+public sealed class LxcSnapProcessSteps(string cliPath, string? lxcPath, string? snapshotPath, Action<string> log, LxcSnapCaller? caller = null) : IProvisioningSteps
 {
     public BeginResult Begin(ProvisioningRequest request, CancellationToken cancellation)
     {
@@ -56,7 +57,7 @@ public sealed class LxcSnapProcessSteps(string cliPath, string? lxcPath, string?
         if (!string.IsNullOrEmpty(snapshotPath))
             all.AddRange(["--snapshot-path", snapshotPath]);
         all.AddRange(arguments);
-        var outcome = LxcSnapProcess.Run(cliPath, all, log, cancellation);
+        var outcome = LxcSnapProcess.Run(cliPath, all, log, cancellation, caller);
         if (outcome.Error() is { } error)
             throw error;
         return outcome.Json ?? throw new LxcSnapException(LxcSnapError.LxcFailed, $"lxc-snap {string.Join(' ', all)} printed no JSON.");

@@ -58,9 +58,7 @@ public sealed partial class SnapshotEngine
         using var staging = Staging.Begin(target);
         plan = CloneInto(staging, lxc, plan, cancellation);
         CrashPoints.Reach("restore.copied");
-        // A restored container is a container, not a snapshot: the snapshot's ts and comment stay behind.
-        File.Delete(Path.Combine(staging.Staged.Directory, SnapshotMetadata.TimestampFile));
-        File.Delete(Path.Combine(staging.Staged.Directory, SnapshotMetadata.CommentFile));
+        SnapshotMetadata.RemoveFrom(staging.Staged.Directory);
         cancellation.ThrowIfCancellationRequested();
         var replaced = staging.Publish(replaceExisting: replacing, rootfsDurable: plan.RootfsDurableWhenCopied);
         staging.Close(_notice);

@@ -10,7 +10,7 @@ public sealed partial class SnapshotEngine
 {
     /// <summary>
     /// Snapshots <paramref name="container"/> into the store as <c>NAME_N</c>, N one more than
-    /// any version NAME ever had, with the time and <paramref name="comment"/> beside it.
+    /// any version NAME ever had, with the time, <paramref name="comment"/> and <see cref="Provenance"/> beside it.
     /// </summary>
     /// <param name="allowRunning">Snapshot a running container by freezing it for the copy (it is always thawed again).</param>
     /// <param name="cancellation">Checked before the copy and before publishing; a cancelled snapshot leaves nothing behind.</param>
@@ -48,7 +48,7 @@ public sealed partial class SnapshotEngine
             plan = CloneInto(staging, lxc, plan, cancellation);
         }
         CrashPoints.Reach("snapshot.copied");
-        SnapshotMetadata.Write(staging.Staged.Directory, takenAt, comment);
+        SnapshotMetadata.Write(staging.Staged.Directory, takenAt, comment, Provenance);
         cancellation.ThrowIfCancellationRequested();
         staging.Publish(replaceExisting: false, rootfsDurable: plan.RootfsDurableWhenCopied);
         staging.Close(_notice);

@@ -59,6 +59,13 @@ public sealed partial class SnapshotEngine
 
     public SnapshotStore Store { get; }
 
+    /// <summary>
+    /// Who and what is taking snapshots, recorded with each one (provenance.json): set by the
+    /// front-end for its command, so that the snapshots of a provisioning transaction carry the
+    /// command of the transaction (run, begin, end). Null records none.
+    /// </summary>
+    public Provenance? Provenance { get; set; }
+
     /// <summary>liblxc's version string; throws a clear error when liblxc is missing or too old.</summary>
     public static string LxcVersion => LxcLibrary.VersionText;
 

@@ -22,6 +22,9 @@ public sealed record SnapshotInfo(
     /// </summary>
     public BackingStoreKind? Backing { get; init; }
 
+    /// <summary>Who and what made it (its provenance.json); null for snapshots made without one, and when the file is unreadable (see <see cref="Problems"/>).</summary>
+    public Provenance? Provenance { get; init; }
+
     /// <summary>The time the snapshot was taken, local time; null when <c>ts</c> is missing or malformed.</summary>
     public DateTime? Time => SnapshotMetadata.ParseTimestamp(Timestamp);
 }

@@ -111,7 +111,7 @@ public sealed class SnapshotStore
     /// What the store holds under <paramref name="name"/>, read while other processes may be
     /// taking it away; null when it holds no snapshot (no config). The config is looked at last:
     /// a snapshot is published whole with one rename and taken out of sight with one rename, never
-    /// back, so a config still there after the ts and comment were read means those were the
+    /// back, so a config still there after the ts, comment and provenance were read means those were the
     /// snapshot's own, and never a listing of one that is half gone. With
     /// <paramref name="withBacking"/> that look is the one read of the config that says how its
     /// rootfs is stored.
@@ -119,7 +119,7 @@ public sealed class SnapshotStore
     private SnapshotInfo? Describe(DirectoryReader store, SnapshotName name, bool withBacking)
     {
         var directory = name.ToString();
-        var (timestamp, comment, problems) = SnapshotMetadata.Read(store, directory);
+        var (timestamp, comment, provenance, problems) = SnapshotMetadata.Read(store, directory);
         var config = System.IO.Path.Combine(directory, "config");
         BackingStoreKind? backing = null;
         if (withBacking)
@@ -134,7 +134,7 @@ public sealed class SnapshotStore
         {
             return null;
         }
-        return new SnapshotInfo(name, Locate(name), timestamp, comment) { Problems = problems, Backing = backing };
+        return new SnapshotInfo(name, Locate(name), timestamp, comment) { Problems = problems, Backing = backing, Provenance = provenance };
     }
 
     /// <summary>A snapshot's config, relative to the store.</summary>

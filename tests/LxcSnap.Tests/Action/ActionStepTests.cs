@@ -63,6 +63,24 @@ public sealed class ActionStepTests : IDisposable
     }
 
     [Fact]
+    public void Provenance_of_the_jobs_snapshots_names_the_action_and_the_run_which_the_summary_links()
+    {
+        _sandbox.CreateBusybox("web");
+        Allow(Path.Combine(_sandbox.LxcPath, "web"));
+        var step = Step();
+
+        step.RunJob(() => "success");
+
+        var post = step.Stage("post");
+        Assert.True(post.ExitCode == 0, post.ToString());
+        const string run = "https://github.com/octo/web/actions/runs/4242/attempts/1";
+        Assert.Equal([$"Made by: githubAction begin, {ThisMachine.UserAtHost}, GitHub Actions run {run}", $"Made by: githubAction end, {ThisMachine.UserAtHost}, GitHub Actions run {run}"],
+            PublishedCli.Run(_sandbox.Cli("-l", "web")).Stdout.Split('\n').Where(l => l.StartsWith("Made by: ", StringComparison.Ordinal)));
+        Assert.Contains($"| web | web_0 → web_1 | succeeded: after snapshot taken |", post.Summary);
+        Assert.Contains($"These snapshots record [this run]({run}) as who made them: `lxc-snap -l web` on the host shows it.", post.Summary);
+    }
+
+    [Fact]
     public void Keep_prunes_to_the_newest_after_a_successful_job_and_a_bad_value_stops_the_main_stage()
     {
         var web = _sandbox.CreateBusybox("web");

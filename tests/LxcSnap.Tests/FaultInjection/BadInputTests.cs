@@ -87,7 +87,7 @@ public sealed class BadInputTests : IDisposable
         var result = PublishedCli.Run(_sandbox.Cli("-l", "ov"));
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("ov 0\n", result.Stdout);
+        Assert.Equal($"ov 0\n{ThisMachine.MadeBy("snapshot")}\n", result.Stdout);
         Assert.Contains($"{_sandbox.Snapshot("ov_0").Directory}/ts holds no valid time", result.Stderr);
         Assert.DoesNotContain('\u001b', result.Stderr);
         FaultReport.Record("corrupt store", inputs: 1);

@@ -70,9 +70,13 @@ public static class PackedTasks
     /// Runs `dotnet build` on a consumer project as a user would, with its own NuGet cache so that
     /// the package is always the one just packed.
     /// </summary>
-    public static ProcessResult Build(string project, string packagesFolder, params string[] properties)
+    public static ProcessResult Build(string project, string packagesFolder, params string[] properties) =>
+        Build(project, packagesFolder, new Dictionary<string, string>(), properties);
+
+    /// <summary><see cref="Build(string, string, string[])"/> with <paramref name="variables"/> in its environment too.</summary>
+    public static ProcessResult Build(string project, string packagesFolder, IReadOnlyDictionary<string, string> variables, params string[] properties)
     {
-        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packagesFolder };
+        var environment = new Dictionary<string, string>(variables) { ["NUGET_PACKAGES"] = packagesFolder };
         string[] arguments = ["build", project, "-nr:false", "--nologo", .. properties.Select(p => "-p:" + p)];
         return Shell.Run("dotnet", arguments, environment, TimeSpan.FromMinutes(5));
     }

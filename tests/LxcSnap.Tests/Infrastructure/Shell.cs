@@ -27,6 +27,9 @@ public static class Shell
         return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    private static readonly string[] ProvenanceVariables =
+        ["SUDO_USER", Core.Store.Provenance.MadeByVariable, Core.Store.Provenance.MadeByDetailVariable, .. Core.Store.ContinuousIntegrationRun.Variables];
+
     public static Process Start(string program, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
@@ -40,6 +43,9 @@ public static class Shell
             start.ArgumentList.Add(argument);
         // Tests choose their store explicitly; a developer's own setting must not leak in.
         start.Environment.Remove("LXCSNAP_STORE");
+        // Nor who runs them: the provenance a snapshot records is what the test sets.
+        foreach (var variable in ProvenanceVariables)
+            start.Environment.Remove(variable);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             start.Environment[key] = value;
         var process = Process.Start(start)!;

@@ -47,7 +47,8 @@ public sealed class CommentTests : IDisposable
         var listing = StdoutBytes(_sandbox.Cli("-l", "web"));
 
         var timestamp = File.ReadAllText(Path.Combine(_sandbox.Snapshot("web_0").Directory, "ts"));
-        byte[] expected = [.. System.Text.Encoding.UTF8.GetBytes($"web 0\t{timestamp}\nCommit comment:\n first\n \n "), 0xE9, .. "\n last\n"u8];
+        byte[] expected = [.. System.Text.Encoding.UTF8.GetBytes($"web 0\t{timestamp}\nCommit comment:\n first\n \n "), 0xE9, .. "\n last\n"u8,
+            .. System.Text.Encoding.UTF8.GetBytes(ThisMachine.MadeBy("snapshot") + "\n")];
         Assert.Equal(expected, listing);
     }
 
@@ -60,7 +61,7 @@ public sealed class CommentTests : IDisposable
 
         var listing = PublishedCli.Run(_sandbox.Cli("-l", "web")).Stdout;
 
-        Assert.EndsWith("\nCommit comment:\n", listing);
+        Assert.EndsWith($"\nCommit comment:\n{ThisMachine.MadeBy("snapshot")}\n", listing);
     }
 
     [Theory]

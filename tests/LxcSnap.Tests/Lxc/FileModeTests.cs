@@ -20,7 +20,7 @@ public sealed class FileModeTests : IDisposable
 
         var store = _sandbox.StorePath;
         var journal = Directory.GetFiles(Path.Combine(store, ".lxcsnap", "provisioning", "ov"), "*.json").First();
-        foreach (var file in new[] { "ov_0/config", "ov_0/ts", "ov_0/comment", ".lxcsnap/versions/ov", ".lxcsnap/store.lock", journal })
+        foreach (var file in new[] { "ov_0/config", "ov_0/ts", "ov_0/comment", "ov_0/provenance.json", ".lxcsnap/versions/ov", ".lxcsnap/store.lock", journal })
             Assert.True(Mode(Path.Combine(store, file)) == "640", $"{file}: {Mode(Path.Combine(store, file))}");
         foreach (var directory in new[] { ".lxcsnap", ".lxcsnap/staging", ".lxcsnap/versions", ".lxcsnap/provisioning" })
             Assert.True(Mode(Path.Combine(store, directory)) == "750", $"{directory}: {Mode(Path.Combine(store, directory))}");

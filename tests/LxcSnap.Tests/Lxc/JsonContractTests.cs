@@ -64,7 +64,7 @@ public sealed class JsonContractTests : IDisposable
         Assert.Equal("first\n", created.GetProperty("snapshot").GetProperty("comment").GetString());
         Assert.Equal("fullCopy", created.GetProperty("copy").GetProperty("method").GetString());
         Assert.Equal(["web"], containers.GetProperty("containers").EnumerateArray().Select(e => e.GetString()));
-        Assert.Single(listed.GetProperty("snapshots").EnumerateArray());
+        Assert.Equal("snapshot", Assert.Single(listed.GetProperty("snapshots").EnumerateArray()).GetProperty("provenance").GetProperty("command").GetString());
         Assert.True(diffed.GetProperty("identical").GetBoolean());
         Assert.False(restored.GetProperty("replaced").GetBoolean());
         Assert.True(replaced.GetProperty("replaced").GetBoolean());
@@ -192,5 +192,7 @@ public sealed class JsonSchemaCompletenessTests
         Assert.Equal(Enum.GetValues<MetadataDifference>().Where(m => m != MetadataDifference.None).Select(m => JsonNamingPolicy.CamelCase.ConvertName(m.ToString())).Order(),
             JsonContract.Enumeration([.. change, "metadata", "items"]).Order());
         Assert.Equal(Names<ComparisonMethod>().Order(), JsonContract.Enumeration("$defs", "diff", "properties", "method").Order());
+        Assert.Equal(Core.Store.Provenance.Tools.Order(), JsonContract.Enumeration("$defs", "provenance", "properties", "tool").Order());
+        Assert.Equal(Core.Store.Provenance.Commands.Order(), JsonContract.Enumeration("$defs", "provenance", "properties", "command").Order());
     }
 }

@@ -45,12 +45,15 @@ public sealed class SeedWalkthroughTests : IDisposable
         Assert.Equal(0, versions.ExitCode);
         var lines = versions.Stdout.Split('\n');
         Assert.Matches(@"^mysql 0\t\d{4}:\d\d:\d\d \d\d:\d\d:\d\d$", lines[0]);
-        Assert.Matches(@"^mysql 1\t", lines[1]);
-        Assert.Equal("Commit comment:", lines[2]);
-        Assert.Equal(" Initial definition of table doomahicky", lines[3]);
-        Assert.Equal(" second line", lines[4]);
-        Assert.Matches(@"^mysql 2\t", lines[5]);
-        Assert.Equal("", lines[6]);
+        Assert.Equal(ThisMachine.MadeBy("snapshot"), lines[1]);
+        Assert.Matches(@"^mysql 1\t", lines[2]);
+        Assert.Equal("Commit comment:", lines[3]);
+        Assert.Equal(" Initial definition of table doomahicky", lines[4]);
+        Assert.Equal(" second line", lines[5]);
+        Assert.Equal(ThisMachine.MadeBy("snapshot"), lines[6]);
+        Assert.Matches(@"^mysql 2\t", lines[7]);
+        Assert.Equal(ThisMachine.MadeBy("snapshot"), lines[8]);
+        Assert.Equal("", lines[9]);
 
         // Restore a version beside the original and look at the file there.
         var restored = PublishedCli.Run(_sandbox.Cli("-r", "mysql_1", "mysql_tmp"));

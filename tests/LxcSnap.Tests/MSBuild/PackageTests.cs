@@ -37,6 +37,26 @@ public sealed class PackageTests : IDisposable
         Assert.Equal("by msbuild\n", LxcSandbox.ReadFile(_sandbox.Snapshot("web_1"), "/etc/provisioned"));
     }
 
+    [Fact]
+    public void Provenance_of_a_build_in_GitHub_Actions_names_the_task_the_project_its_targets_and_the_run()
+    {
+        _sandbox.CreateBusybox("web");
+        var project = Consumer("web");
+        var run = new Dictionary<string, string>
+        {
+            ["GITHUB_ACTIONS"] = "true", ["GITHUB_RUN_ID"] = "77", ["GITHUB_RUN_ATTEMPT"] = "1",
+            ["GITHUB_REPOSITORY"] = "octo/web", ["GITHUB_SERVER_URL"] = "https://github.com",
+        };
+
+        var build = PackedTasks.Build(project, Packages, run);
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var madeBy = $"Made by: msbuild begin (LxcGuardedProvisioning task, project {project}, targets Provision), {ThisMachine.UserAtHost}, " +
+                     "GitHub Actions run https://github.com/octo/web/actions/runs/77/attempts/1";
+        Assert.Equal([madeBy, madeBy.Replace("msbuild begin", "msbuild end", StringComparison.Ordinal)],
+            PublishedCli.Run(_sandbox.Cli("-l", "web")).Stdout.Split('\n').Where(l => l.StartsWith("Made by: ", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData("FailProvisioning=true", "provisioning failed")]
     [InlineData("FailDependency=true", "a target provisioning depends on failed")]

@@ -22,6 +22,17 @@ public sealed class TaskTests : IDisposable
     }
 
     [Fact]
+    public void Provenance_of_a_task_snapshot_names_msbuild_the_task_and_its_project()
+    {
+        _sandbox.CreateBusybox("web");
+
+        Assert.True(Task(new LxcSnapshot { Container = "web" }).Execute(), string.Join("\n", _engine.Errors.Select(e => e.Message)));
+
+        Assert.EndsWith($"Made by: msbuild snapshot (LxcSnapshot task, project {_engine.ProjectFileOfTaskNode}), {ThisMachine.UserAtHost}\n",
+            PublishedCli.Run(_sandbox.Cli("-l", "web")).Stdout);
+    }
+
+    [Fact]
     public void Snapshot_lists_and_destroy_work_through_the_tasks()
     {
         _sandbox.CreateBusybox("web");

@@ -26,6 +26,8 @@ public sealed class NukeBuildTests : IDisposable
         Assert.Equal(["web_0", "web_1"], LxcSandbox.ListedByLxc(_sandbox.StorePath));
         Assert.Equal("provisioned", LxcSandbox.ReadFile(_sandbox.Snapshot("web_1"), "/provisioned"));
         Assert.Equal(ProvisioningOutcome.Succeeded, Assert.Single(History()).Outcome);
+        Assert.Equal([("nuke", "begin", "build Build, target Provision"), ("nuke", "end", "build Build, target Provision")],
+            _sandbox.Engine().Store.Snapshots("web").Select(s => (s.Provenance?.Tool, s.Provenance?.Command, s.Provenance?.Detail)));
     }
 
     [NukeFact]
