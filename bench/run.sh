@@ -109,6 +109,38 @@ restore_case() {
     lxc-snapshot -P "$lxcpath" -n "$name" -d snap0
 }
 
+# make_a_few_changes ROOTFS: what a provisioning step leaves in a 1 GB tree: a file modified, one
+# added, one deleted, one chmod'ed and a directory of ten new files.
+make_a_few_changes() {
+    local root=$1/usr/share/bench-filler
+    echo changed >>"$root/small0/f00"
+    echo added >"$root/added"
+    rm "$root/small1/f01"
+    chmod 600 "$root/small2/f02"
+    mkdir "$root/new" && for i in $(seq 10); do echo "$i" >"$root/new/$i"; done
+}
+
+# diff_case LABEL REPS LXCPATH STORE NAME BEFORE AFTER: lxc-snap diff BEFORE AFTER (snapshots
+# or containers of LXCPATH/STORE) against the tools a user would otherwise run on their two root
+# filesystems: GNU diff -rq (reads every file of equal size), rsync's dry run with deletions
+# (size and mtime, as lxc-snap's walk) and, for dir containers, lxc-copy (the copy diff must be
+# well under). The rootfs paths are given as arguments 8 and 9.
+diff_case() {
+    local label=$1 reps=$2 lxcpath=$3 store=$4 before=$6 after=$7 before_root=$8 after_root=$9
+    case_started "$label"
+    for _ in $(seq "$reps"); do
+        measure "$label" lxc-snap "$lxc_snap" -P "$lxcpath" --snapshot-path "$store" diff "$before" "$after"
+        # diff exits 1 when the trees differ, as they do: only 2 is a failure.
+        measure "$label" "diff -rq" sh -c 'diff -rq --no-dereference "$0" "$1" >/dev/null; [ $? -le 1 ]' "$before_root" "$after_root"
+        measure "$label" "rsync -n" rsync -naHAX --delete --itemize-changes "$before_root/" "$after_root/"
+        if [ "${10:-}" = with-copy ]; then
+            measure "$label" lxc-copy lxc-copy -P "$lxcpath" -n "$5" -N copied
+            lxc-destroy -P "$lxcpath" -n copied >/dev/null
+        fi
+    done
+    case_ended "$label"
+}
+
 echo "== Measuring (alternating lxc-snap and LXC's tools)"
 reps=${REPS:-7}
 few=$(( reps > 3 ? 3 : reps ))
@@ -130,6 +162,26 @@ restore_case "restore dir, 1 GB" "$few" "$L" "$S" dir_1g
 restore_case "restore dir, 1 GB on XFS reflink" "$few" "$XL" "$XS" xfs_1g
 restore_case "restore btrfs subvolume, 10 MB" "$reps" "$BL" "$BS" btrfs_10m
 restore_case "restore btrfs subvolume, 1 GB" "$reps" "$BL" "$BS" btrfs_1g
+
+# diff: a 1 GB dir container against its snapshot after a few changes, and two snapshots of the
+# 100 MB overlay with the same changes between them (their deltas are compared).
+lxc_snap_in "$L" "$S" dir_1g >/dev/null
+dir_snapshot=$(latest_snapshot "$L" "$S" dir_1g)
+make_a_few_changes "$L/dir_1g/rootfs"
+sync
+diff_case "diff dir, 1 GB, a few changes" "$few" "$L" "$S" dir_1g "$dir_snapshot" dir_1g \
+    "$S/$dir_snapshot/rootfs" "$L/dir_1g/rootfs" with-copy
+lxc_snap_in "$L" "$S" -d "$dir_snapshot" >/dev/null
+lxc_snap_in "$L" "$S" ov_100m >/dev/null
+ov_before=$(latest_snapshot "$L" "$S" ov_100m)
+make_a_few_changes "$L/ov_100m/overlay/delta"
+lxc_snap_in "$L" "$S" ov_100m >/dev/null
+ov_after=$(latest_snapshot "$L" "$S" ov_100m)
+sync
+diff_case "diff two overlay snapshots, 100 MB deltas" "$reps" "$L" "$S" ov_100m "$ov_before" "$ov_after" \
+    "$S/$ov_before/overlay/delta" "$S/$ov_after/overlay/delta"
+lxc_snap_in "$L" "$S" -d "$ov_before" >/dev/null
+lxc_snap_in "$L" "$S" -d "$ov_after" >/dev/null
 
 echo "== Building 100, then 1000 snapshots with comments, with each tool"
 lxc-copy -P "$L" -s -B overlay -n base -N many
