@@ -129,6 +129,11 @@ public sealed class ActionStepTests : IDisposable
         Assert.Equal("left by the failed job", LxcSandbox.ReadFile(_sandbox.Snapshot("web_1"), "/srv/broken"));
         Assert.Contains(post.Commands, c => c.Name == "notice" && c.Data.Contains("web was restored to web_0"));
         Assert.Matches(@"\| web \| restored to web_0 \| job failure: restored; failed state kept as web_1 \|", post.Summary);
+        // The failed state's snapshot is the run's too, and the summary links it to the run as on success.
+        const string run = "https://github.com/octo/web/actions/runs/4242/attempts/1";
+        Assert.Equal([$"Made by: githubAction begin, {ThisMachine.UserAtHost}, GitHub Actions run {run}", $"Made by: githubAction end, {ThisMachine.UserAtHost}, GitHub Actions run {run}"],
+            PublishedCli.Run(_sandbox.Cli("-l", "web")).Stdout.Split('\n').Where(l => l.StartsWith("Made by: ", StringComparison.Ordinal)));
+        Assert.Contains($"These snapshots record [this run]({run}) as who made them: `lxc-snap -l web` on the host shows it.", post.Summary);
     }
 
     [Fact]
