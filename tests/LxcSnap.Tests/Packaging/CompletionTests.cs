@@ -57,6 +57,25 @@ public sealed class CompletionTests
     public void Zsh_completes_the_command_of_run_after_the_double_dash_as_files_after_it() =>
         Assert.Contains(ZshAfterTab("lxc-snap run web -- ls /us"), line => line.Contains("lxc-snap run web -- ls /usr/", StringComparison.Ordinal));
 
+    [Fact]
+    public void Zsh_completes_snapshots_of_the_store_named_before_the_subcommand()
+    {
+        var store = Directory.CreateTempSubdirectory("lxcsnap-completion-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(store, "web_7"));
+            Directory.CreateDirectory(Path.Combine(store, "web_8"));
+
+            var screen = ZshAfterTab($"lxc-snap --snapshot-path {store} diff web_");
+
+            Assert.Contains(screen, line => line.Contains("web_7", StringComparison.Ordinal) && line.Contains("web_8", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
+    }
+
     /// <summary>
     /// What an interactive zsh shows once <paramref name="line"/> is typed and TAB pressed, one
     /// screen line each, escape sequences removed. Each step waits for what zsh prints when it is
